@@ -1,0 +1,212 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from contributions.models import Contribution
+from egts.models import Policy, Theme, User
+from practices.models import Practice
+
+from .models import Hypothesis, HypothesisReview, Proposal, Verdict, WorkingGroup
+
+
+class CountsSerializer(serializers.Serializer):
+    contributions = serializers.IntegerField()
+    practices = serializers.IntegerField()
+    responses = serializers.IntegerField()
+    working_groups = serializers.IntegerField()
+    proposals = serializers.IntegerField()
+
+
+class AssiseSerializer(serializers.Serializer):
+    territory = serializers.CharField(source="territory.slug")
+    name = serializers.CharField(source="territory.name")
+    stage = serializers.CharField()
+    assises_date = serializers.DateField(source="territory.assises_date", allow_null=True)
+    place = serializers.CharField(source="territory.place")
+    counts = serializers.SerializerMethodField()
+
+    def get_counts(self, assise) -> CountsSerializer:
+        figures = self.context["counts"][assise.territory_id]
+        return {
+            "contributions": figures["contributions_pending"] + figures["contributions_published"],
+            "practices": figures["practices_pending"] + figures["practices_published"],
+            "responses": figures["responses"],
+            "working_groups": figures["working_groups"],
+            "proposals": figures["proposals"],
+        }
+
+
+_code_error = {"does_not_exist": _("Code inconnu : « {value} »."), "invalid": _("Code invalide.")}
+
+
+def theme_field():
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Theme.objects.all(), error_messages=_code_error
+    )
+
+
+def policy_field():
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Policy.objects.all(), error_messages=_code_error
+    )
+
+
+class WorkingGroupSerializer(serializers.ModelSerializer):
+    theme = theme_field()
+    policy = policy_field()
+    facilitator = serializers.SlugRelatedField(
+        slug_field="email",
+        queryset=User.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={
+            "does_not_exist": _("Cette personne n'a pas de rôle dans le territoire."),
+            "invalid": _("Adresse invalide."),
+        },
+    )
+
+    class Meta:
+        model = WorkingGroup
+        fields = ["id", "name", "theme", "policy", "scale", "facilitator"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        territory = self.context.get("territory")
+        if territory is not None:
+            self.fields["facilitator"].queryset = User.objects.filter(
+                memberships__territory=territory
+            )
+
+
+class HypothesisSerializer(serializers.ModelSerializer):
+    theme = serializers.CharField(source="theme_id")
+    policy = serializers.CharField(source="policy_id")
+
+    class Meta:
+        model = Hypothesis
+        fields = ["id", "statement", "theme", "policy"]
+
+
+class HypothesisReviewSerializer(serializers.ModelSerializer):
+    hypothesis = serializers.PrimaryKeyRelatedField(
+        queryset=Hypothesis.objects.published(),
+        error_messages={"does_not_exist": _("Hypothèse inconnue.")},
+    )
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    refined_statement = serializers.CharField(required=False, allow_blank=True, default="")
+    supporting_contributions = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Contribution.objects.none(),
+        error_messages={"does_not_exist": _("Contribution publiée du territoire introuvable.")},
+    )
+
+    class Meta:
+        model = HypothesisReview
+        fields = [
+            "id",
+            "hypothesis",
+            "verdict",
+            "argument",
+            "refined_statement",
+            "supporting_contributions",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "updated_at"]
+        # One review per hypothesis and territory: the service updates, so no unique check here.
+        validators: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        territory = self.context.get("territory")
+        if territory is not None:
+            self.fields[
+                "supporting_contributions"
+            ].child_relation.queryset = Contribution.objects.published().for_territory(territory)
+
+    def validate(self, attrs):
+        if (
+            attrs.get("verdict") == Verdict.REFINED
+            and not attrs.get("refined_statement", "").strip()
+        ):
+            raise serializers.ValidationError(
+                {"refined_statement": [_("Indiquez la nouvelle formulation de l'hypothèse.")]}
+            )
+        return attrs
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    theme = theme_field()
+    policy = policy_field()
+    working_group = serializers.PrimaryKeyRelatedField(
+        queryset=WorkingGroup.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Ce groupe n'appartient pas au territoire.")},
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "title",
+            "description",
+            "working_group",
+            "theme",
+            "policy",
+            "level",
+            "owner",
+            "priority",
+            "deadline",
+            "indicators",
+            "status",
+            "rank",
+            "related_contributions",
+            "related_practices",
+        ]
+        read_only_fields = ["id", "status", "rank"]
+        extra_kwargs = {
+            "related_contributions": {"required": False},
+            "related_practices": {"required": False},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        territory = self.context.get("territory")
+        if territory is not None:
+            self.fields["working_group"].queryset = WorkingGroup.objects.filter(territory=territory)
+            self.fields[
+                "related_contributions"
+            ].child_relation.queryset = Contribution.objects.published().for_territory(territory)
+            self.fields[
+                "related_practices"
+            ].child_relation.queryset = Practice.objects.published().for_territory(territory)
+
+
+class QueueItemSerializer(serializers.Serializer):
+    type = serializers.CharField(source="item_type")
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    territory = serializers.SerializerMethodField()
+    submitted_at = serializers.DateTimeField()
+    flags = serializers.ListField(child=serializers.CharField())
+
+    def get_territory(self, item) -> str | None:
+        return self.context["territory_slugs"].get(item["territory_id"])
+
+
+class ModerationDecisionSerializer(serializers.Serializer):
+    type = serializers.CharField(source="content_type.model")
+    id = serializers.IntegerField(source="object_id")
+    title = serializers.CharField(source="item_title")
+    territory = serializers.SerializerMethodField()
+    decision = serializers.CharField()
+    reason = serializers.CharField()
+    message = serializers.CharField()
+    by = serializers.SerializerMethodField()
+    at = serializers.DateTimeField(source="decided_at")
+
+    def get_territory(self, entry) -> str | None:
+        return entry.territory.slug if entry.territory_id else None
+
+    def get_by(self, entry) -> str | None:
+        return entry.decided_by.email if entry.decided_by else None

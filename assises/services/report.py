@@ -1,0 +1,121 @@
+"""The territorial report (restitution): assembled from live data, frozen on submission."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from egts.models import ActorCategory, Territory, User
+from egts.pdf import render_pdf
+
+from ..counts import territory_counts
+from ..models import (
+    Assise,
+    Hypothesis,
+    HypothesisReview,
+    Meeting,
+    Proposal,
+    TerritorialReport,
+)
+
+
+def report_content(*, territory: Territory) -> dict:
+    """JSON-ready content of the three parts the national template imposes."""
+    assise = Assise.objects.with_territory().get(territory=territory)
+    hypotheses = Hypothesis.objects.published().select_related("theme", "policy")
+    reviews = {r.hypothesis_id: r for r in HypothesisReview.objects.filter(territory=territory)}
+    attendance: dict[str, int] = {}
+    for meeting in Meeting.objects.filter(group__territory=territory).only("attendance"):
+        for code, n in meeting.attendance.items():
+            attendance[code] = attendance.get(code, 0) + n
+    counts = territory_counts([territory.pk])[territory.pk]
+    proposals = (
+        Proposal.objects.filter(territory=territory)
+        .ranked()
+        .select_related("theme", "policy", "working_group")
+    )
+    return {
+        "territory": {"slug": territory.slug, "name": territory.name},
+        "theme": assise.territory.theme.label,
+        "policy": assise.territory.policy.label,
+        "place": territory.place,
+        "assises_date": territory.assises_date.isoformat() if territory.assises_date else "",
+        "dates_note": territory.dates_note,
+        "diagnosis": {
+            "hypotheses": [
+                {
+                    "statement": h.statement,
+                    "theme": h.theme.label,
+                    "policy": h.policy.label,
+                    "verdict": reviews[h.pk].get_verdict_display() if h.pk in reviews else "",
+                    "argument": reviews[h.pk].argument if h.pk in reviews else "",
+                    "refined_statement": (
+                        reviews[h.pk].refined_statement if h.pk in reviews else ""
+                    ),
+                }
+                for h in hypotheses
+            ],
+            "figures": {
+                "contributions": counts["contributions_published"],
+                "practices": counts["practices_published"],
+                "responses": counts["responses"],
+                "working_groups": counts["working_groups"],
+                "meetings": Meeting.objects.filter(group__territory=territory).count(),
+            },
+            "attendance": [
+                {"category": str(label), "count": attendance.get(code, 0)}
+                for code, label in ActorCategory.choices
+                if attendance.get(code)
+            ],
+        },
+        "practices": _inspiring_practices(territory),
+        "recommendations": [
+            {
+                "rank": p.rank,
+                "title": p.title,
+                "description": p.description,
+                "theme": p.theme.label,
+                "policy": p.policy.label,
+                "level": p.get_level_display(),
+                "owner": p.owner,
+                "priority": p.get_priority_display(),
+                "deadline": p.deadline.isoformat() if p.deadline else "",
+                "indicators": p.indicators,
+                "working_group": p.working_group.name if p.working_group else "",
+            }
+            for p in proposals
+        ],
+    }
+
+
+def _inspiring_practices(territory: Territory) -> list[dict]:
+    from ..integration import published_practices
+
+    return published_practices(territory)
+
+
+def report_pdf(*, content: dict, version: int | None = None) -> bytes:
+    return render_pdf("assises/pdf/report.html", {"report": content, "version": version})
+
+
+@transaction.atomic
+def report_submit(*, territory: Territory, validated_by: User) -> TerritorialReport:
+    """Freeze the current content and its PDF as the next version."""
+    # Lock the assise so two submissions cannot take the same version number.
+    Assise.objects.select_for_update().get(territory=territory)
+    last = TerritorialReport.objects.filter(territory=territory).aggregate(v=Max("version"))["v"]
+    version = (last or 0) + 1
+    content = report_content(territory=territory)
+    report = TerritorialReport(
+        territory=territory,
+        version=version,
+        content=content,
+        validated_by=validated_by,
+        submitted_at=timezone.now(),
+    )
+    pdf = report_pdf(content=content, version=version)
+    report.pdf.save(f"rapport-{territory.slug}-v{version}.pdf", ContentFile(pdf), save=False)
+    report.save()
+    return report

@@ -1,0 +1,1 @@
+"""Back-office HTML views, one module per area."""

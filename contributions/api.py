@@ -1,0 +1,304 @@
+"""API v1: contributions, their moderation decision, questionnaires and their results."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egts import ratelimit
+from egts.models import ActorCategory, Policy, Territory, Theme
+
+from . import serializers as s
+from . import services
+from .models import Contribution, ContributionKind, Questionnaire
+from .results import questionnaire_results
+
+# A JSON contribution is at most ~40 KB (10,000 characters); leave room, refuse the rest early.
+MAX_BODY = 256 * 1024
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("Le corps de la requête est trop volumineux.")
+    default_code = "request_too_large"
+
+
+class BodyLimitMixin:
+    """Refuse oversized bodies with 413 before parsing them, and never answer 500 for one."""
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY:
+            raise RequestTooLarge
+        return super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, RequestDataTooBig):
+            exc = RequestTooLarge()
+        return super().handle_exception(exc)
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
+def _pk_or_404(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise exceptions.NotFound
+    return int(value)
+
+
+def _slug_or_404(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise exceptions.NotFound
+    return value
+
+
+def _param(params, key: str, limit: int = 200) -> str:
+    """A query parameter without NUL characters (PostgreSQL refuses them in strings)."""
+    return (params.get(key) or "").replace("\x00", "")[:limit]
+
+
+# A page number past the end answers 404 (DRF's pagination): say so in the schema.
+PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
+
+# --- Contributions ----------------------------------------------------------------------
+
+_LIST_FILTERS = [
+    OpenApiParameter("territory", str, description="Identifiant (slug) du territoire"),
+    OpenApiParameter("theme", str, description="Code du thème (T1–T6)"),
+    OpenApiParameter("policy", str, description="Code de la politique (P1–P5)"),
+    OpenApiParameter("kind", str, enum=ContributionKind.values),
+    OpenApiParameter("actor_category", str, enum=ActorCategory.values),
+    OpenApiParameter("q", str, description="Recherche plein texte en français"),
+]
+
+
+def _filtered_contributions(params):
+    """Published contributions narrowed by the query parameters; an unknown code matches none."""
+    queryset = Contribution.objects.published()
+    filters: dict = {}
+    lookups = (
+        ("territory", Territory, "slug"),
+        ("theme", Theme, "code"),
+        ("policy", Policy, "code"),
+    )
+    for key, model, field in lookups:
+        value = _param(params, key, 60)
+        if value:
+            found = model.objects.filter(**{field: value}).first()
+            if found is None:
+                return queryset.none()
+            filters[key] = found
+    for key in ("kind", "actor_category"):
+        if _param(params, key):
+            filters[key] = _param(params, key)
+    return queryset.filtered(**filters).search(_param(params, "q"))
+
+
+class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
+    serializer_class = s.ContributionSerializer
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    def get_serializer_class(self):
+        if self.request.method == "POST":
+            return s.ContributionCreateSerializer
+        return s.ContributionSerializer
+
+    def get_queryset(self):
+        return _filtered_contributions(self.request.query_params).with_references()
+
+    @extend_schema(
+        parameters=_LIST_FILTERS,
+        responses={200: s.ContributionSerializer(many=True), 404: PAGE_NOT_FOUND},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.ContributionCreateSerializer, responses={201: s.ContributionCreatedSerializer}
+    )
+    def post(self, request, *args, **kwargs):
+        form = s.ContributionCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        ratelimit.check_api(scope="contribution_submit", request=request)
+        data = form.validated_data
+        contribution = services.contribution_submit(
+            author=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            themes=data["themes"],
+            policies=data.get("policies", []),
+            department=data.get("department"),
+            actor_category=data["actor_category"],
+        )
+        contribution = Contribution.objects.with_references().get(pk=contribution.pk)
+        return Response(
+            s.ContributionCreatedSerializer(contribution).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ContributionDetail(generics.RetrieveAPIView):
+    serializer_class = s.ContributionDetailSerializer
+
+    def get_queryset(self):
+        return Contribution.objects.visible_to(self.request.user).with_references()
+
+    def retrieve(self, request, *args, **kwargs):
+        contribution = get_object_or_404(self.get_queryset(), pk=_pk_or_404(kwargs["pk"]))
+        show_status = request.user.has_perm("contributions.view_status_contribution", contribution)
+        serializer = s.ContributionDetailSerializer(
+            contribution, context={"request": request, "show_status": show_status}
+        )
+        return Response(serializer.data)
+
+
+class ContributionModeration(BodyLimitMixin, APIView):
+    """One decision on one contribution, by its territory's COPIL or the national team."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.ModerationDecisionSerializer, responses={200: s.ModerationResultSerializer}
+    )
+    def post(self, request, pk: str):
+        # Moderators must learn that a pending item exists; anyone else gets 403, as the
+        # contract says, and nothing changes.
+        contribution = get_object_or_404(Contribution.objects.all(), pk=_pk_or_404(pk))
+        if not request.user.has_perm("contributions.moderate_contribution", contribution):
+            raise exceptions.PermissionDenied(
+                _("Vous ne pouvez pas modérer les contributions de ce territoire.")
+            )
+        form = s.ModerationDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            services.contribution_moderate(
+                contribution=contribution,
+                moderator=request.user,
+                decision=data["decision"],
+                reason=data.get("reason", ""),
+                message=data.get("message", ""),
+                published_body=data.get("published_body"),
+            )
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied from exc
+        return Response({"id": contribution.pk, "status": contribution.status})
+
+
+class MyContributionList(generics.ListAPIView):
+    serializer_class = s.MyContributionSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.MyContributionSerializer(many=True), 404: PAGE_NOT_FOUND})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Contribution.objects.authored_by(self.request.user)
+            .with_references()
+            .order_by("-submitted_at", "-id")
+        )
+
+
+# --- Questionnaires ---------------------------------------------------------------------
+
+
+class QuestionnaireList(generics.ListAPIView):
+    serializer_class = s.QuestionnaireSerializer
+
+    @extend_schema(responses={200: s.QuestionnaireSerializer(many=True), 404: PAGE_NOT_FOUND})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Questionnaire.objects.open().order_by("closes_at", "title")
+
+
+class QuestionnaireDetail(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: s.QuestionnaireDetailSerializer})
+    def get(self, request, slug: str):
+        questionnaire = get_object_or_404(Questionnaire.objects.started(), slug=_slug_or_404(slug))
+        questions = services.questionnaire_questions(questionnaire)
+        return Response(
+            s.QuestionnaireDetailSerializer(questionnaire, context={"questions": questions}).data
+        )
+
+
+class ResponseCreate(BodyLimitMixin, APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.ResponseCreateSerializer, responses={201: s.ResponseCreatedSerializer})
+    def post(self, request, slug: str):
+        questionnaire = get_object_or_404(Questionnaire.objects.started(), slug=_slug_or_404(slug))
+        form = s.ResponseCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        if not request.user.is_authenticated:
+            ratelimit.check_api(scope="questionnaire_response", request=request)
+        data = form.validated_data
+        response = services.response_submit(
+            questionnaire=questionnaire,
+            user=request.user,
+            actor_category=data["actor_category"],
+            department=data.get("department"),
+            answers=data["answers"],
+        )
+        return Response(
+            {
+                "id": response.pk,
+                "questionnaire": questionnaire.slug,
+                "answers": len(data["answers"]),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class QuestionnaireResults(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("territory", str, description="Identifiant (slug) du territoire"),
+            OpenApiParameter("actor_category", str, enum=ActorCategory.values),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, slug: str):
+        questionnaire = get_object_or_404(Questionnaire.objects.started(), slug=_slug_or_404(slug))
+        errors = {}
+        territory = None
+        territory_slug = _param(request.query_params, "territory", 80)
+        if territory_slug:
+            territory = Territory.objects.filter(slug=territory_slug).first()
+            if territory is None:
+                errors["territory"] = [str(_("Territoire inconnu."))]
+        actor_category = _param(request.query_params, "actor_category", 40)
+        if actor_category and actor_category not in ActorCategory.values:
+            errors["actor_category"] = [str(_("Catégorie d'acteur inconnue."))]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return Response(
+            questionnaire_results(
+                questionnaire=questionnaire, territory=territory, actor_category=actor_category
+            )
+        )

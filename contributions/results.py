@@ -1,0 +1,123 @@
+"""Questionnaire results, aggregated in SQL in a constant number of queries.
+
+The public page and the API endpoint both call ``questionnaire_results``. When the
+results are narrowed (by territory or actor category), any count under
+``SUPPRESSION_THRESHOLD`` becomes ``None`` so a small group cannot be re-identified.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from egts.models import Territory
+
+from .models import Answer, QuestionKind, Questionnaire, Response
+from .services import questionnaire_questions
+
+SUPPRESSION_THRESHOLD = 5
+
+
+def _suppress(count: int, narrowed: bool) -> int | None:
+    if narrowed and count < SUPPRESSION_THRESHOLD:
+        return None
+    return count
+
+
+def questionnaire_results(
+    *,
+    questionnaire: Questionnaire,
+    territory: Territory | None = None,
+    actor_category: str = "",
+) -> dict:
+    """Per question: counts per choice, scale distribution and mean, number of text answers."""
+    narrowed = territory is not None or bool(actor_category)
+    questions = questionnaire_questions(questionnaire)
+    responses = Response.objects.filter(questionnaire=questionnaire)
+    # Filtering on the question ids (not on the response's questionnaire) spares the join
+    # with the responses table when the results are not narrowed.
+    answers = Answer.objects.filter(question_id__in=[q.id for q in questions])
+    if territory is not None:
+        responses = responses.filter(territory=territory)
+        answers = answers.filter(response__territory=territory)
+    if actor_category:
+        responses = responses.filter(actor_category=actor_category)
+        answers = answers.filter(response__actor_category=actor_category)
+
+    response_count = responses.count()
+    # One GROUP BY for every question: (question, choice, value) → number of rows.
+    grouped = answers.values_list("question_id", "choice_id", "value").annotate(n=Count("id"))
+    by_choice: dict[tuple[int, int], int] = {}
+    by_value: dict[tuple[int, int], int] = {}
+    rows_per_question: dict[int, int] = {}
+    for question_id, choice_id, value, n in grouped:
+        rows_per_question[question_id] = rows_per_question.get(question_id, 0) + n
+        if choice_id is not None:
+            by_choice[(question_id, choice_id)] = n
+        elif value is not None:
+            by_value[(question_id, value)] = n
+    # A multiple-choice answer spans one row per ticked choice: count people, not rows.
+    multiple_ids = [q.id for q in questions if q.kind == QuestionKind.MULTIPLE]
+    per_question = dict(rows_per_question)
+    if multiple_ids:
+        per_question.update(
+            answers.filter(question_id__in=multiple_ids)
+            .values_list("question_id")
+            .annotate(n=Count("response_id", distinct=True))
+        )
+
+    items = []
+    for question in questions:
+        answered = per_question.get(question.id, 0)
+        item: dict = {
+            "id": question.id,
+            "kind": question.kind,
+            "label": question.label,
+            "answers": _suppress(answered, narrowed),
+        }
+        if question.has_choices:
+            item["choices"] = [
+                {
+                    "id": choice.id,
+                    "label": choice.label,
+                    "count": _suppress(by_choice.get((question.id, choice.id), 0), narrowed),
+                }
+                for choice in question.choices.all()
+            ]
+        elif question.kind == QuestionKind.SCALE:
+            distribution = [
+                {"value": v, "count": by_value.get((question.id, v), 0)}
+                for v in range(question.scale_min, question.scale_max + 1)
+            ]
+            total = sum(d["count"] for d in distribution)
+            mean = (
+                round(sum(d["value"] * d["count"] for d in distribution) / total, 2)
+                if total
+                else None
+            )
+            if narrowed and total < SUPPRESSION_THRESHOLD:
+                mean = None
+            item["scale"] = {
+                "min": question.scale_min,
+                "max": question.scale_max,
+                "min_label": question.scale_min_label,
+                "max_label": question.scale_max_label,
+                "distribution": [
+                    {"value": d["value"], "count": _suppress(d["count"], narrowed)}
+                    for d in distribution
+                ],
+                "mean": mean,
+            }
+        else:
+            item["text_answers"] = _suppress(rows_per_question.get(question.id, 0), narrowed)
+        items.append(item)
+    return {
+        "questionnaire": questionnaire.slug,
+        "title": questionnaire.title,
+        "filters": {
+            "territory": territory.slug if territory is not None else None,
+            "actor_category": actor_category or None,
+        },
+        "suppression_threshold": SUPPRESSION_THRESHOLD if narrowed else None,
+        "responses": _suppress(response_count, narrowed),
+        "questions": items,
+    }

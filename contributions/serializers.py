@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from egts.models import ActorCategory, Department, Policy, Theme
+from egts.moderation import Decision, RejectReason
+
+from .models import (
+    BODY_MAX_LENGTH,
+    BODY_MIN_LENGTH,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    Contribution,
+    ContributionKind,
+    Question,
+    Questionnaire,
+)
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A reference object by its stable code, with a French message for an unknown one."""
+
+    default_error_messages = {
+        "does_not_exist": _("Code inconnu : {value}."),
+        "invalid": _("Code invalide."),
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if "\x00" in data or len(data) > 20:  # no code is that long; PostgreSQL refuses NUL
+            self.fail("does_not_exist", value=data.replace("\x00", "")[:20])
+        try:
+            return self.get_queryset().get(**{self.slug_field: data})
+        except (TypeError, ValueError):
+            self.fail("invalid")
+        except self.get_queryset().model.DoesNotExist:
+            self.fail("does_not_exist", value=str(data)[:20])
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    """What the public sees: the moderated text, the actor category, never the author."""
+
+    body = serializers.CharField(source="public_body", read_only=True)
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    policies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    department = serializers.CharField(source="department_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "themes",
+            "policies",
+            "territory",
+            "department",
+            "actor_category",
+            "source",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+
+class ContributionDetailSerializer(ContributionSerializer):
+    """The item; ``status`` only for its author and its moderators."""
+
+    status = serializers.CharField(read_only=True, required=False)
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [*ContributionSerializer.Meta.fields, "status"]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("show_status"):
+            data.pop("status", None)
+        return data
+
+
+class ModerationInfoSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    message = serializers.CharField()
+
+
+class MyContributionSerializer(ContributionSerializer):
+    body = serializers.CharField(read_only=True)
+    published_body = serializers.CharField(read_only=True)
+    moderation = serializers.SerializerMethodField()
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [
+            *ContributionSerializer.Meta.fields,
+            "published_body",
+            "status",
+            "submitted_at",
+            "moderation",
+        ]
+        read_only_fields = fields
+
+    def get_moderation(self, contribution) -> ModerationInfoSerializer(allow_null=True):  # type: ignore[valid-type]
+        if contribution.status != "rejected":
+            return None
+        return {
+            "reason": contribution.moderation_reason,
+            "message": contribution.moderation_message,
+        }
+
+
+class ContributionCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ContributionKind.choices)
+    title = serializers.CharField(min_length=TITLE_MIN_LENGTH, max_length=TITLE_MAX_LENGTH)
+    body = serializers.CharField(min_length=BODY_MIN_LENGTH, max_length=BODY_MAX_LENGTH)
+    themes = CodeRelatedField(slug_field="code", queryset=Theme.objects.all(), many=True)
+    policies = CodeRelatedField(
+        slug_field="code", queryset=Policy.objects.all(), many=True, required=False
+    )
+    department = CodeRelatedField(
+        slug_field="code",
+        queryset=Department.objects.select_related("region"),
+        required=False,
+        allow_null=True,
+    )
+    actor_category = serializers.ChoiceField(choices=ActorCategory.choices)
+
+    def validate_themes(self, value):
+        if not value:
+            raise serializers.ValidationError(_("Choisissez au moins un thème."))
+        return value
+
+
+class ContributionCreatedSerializer(serializers.ModelSerializer):
+    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    policies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    department = serializers.CharField(source="department_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "id",
+            "status",
+            "kind",
+            "title",
+            "body",
+            "themes",
+            "policies",
+            "territory",
+            "department",
+            "actor_category",
+            "source",
+            "flags",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+
+class ModerationDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reason = serializers.ChoiceField(choices=RejectReason.choices, required=False, allow_blank=True)
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    published_body = serializers.CharField(
+        required=False, allow_null=True, max_length=BODY_MAX_LENGTH
+    )
+
+
+class ModerationResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+# --- Questionnaires ---------------------------------------------------------------------
+
+
+class QuestionnaireSerializer(serializers.ModelSerializer):
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Questionnaire
+        fields = ["slug", "title", "opens_at", "closes_at", "is_open"]
+
+    def get_is_open(self, questionnaire) -> bool:
+        return questionnaire.is_open()
+
+
+class ChoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = ChoiceSerializer(many=True, read_only=True)
+    condition = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "help_text",
+            "required",
+            "step",
+            "choices",
+            "scale_min",
+            "scale_max",
+            "condition",
+        ]
+
+    def get_condition(self, question) -> ChoiceSerializer(allow_null=True):  # type: ignore[valid-type]
+        """Show the question only if this choice was picked."""
+        if question.condition_choice_id is None:
+            return None
+        return {"choice": question.condition_choice_id}
+
+
+class QuestionnaireDetailSerializer(QuestionnaireSerializer):
+    questions = serializers.SerializerMethodField()
+
+    class Meta(QuestionnaireSerializer.Meta):
+        fields = [*QuestionnaireSerializer.Meta.fields, "introduction", "questions"]
+
+    def get_questions(self, questionnaire) -> QuestionSerializer(many=True):  # type: ignore[valid-type]
+        return QuestionSerializer(self.context["questions"], many=True).data
+
+
+class ResponseCreateSerializer(serializers.Serializer):
+    actor_category = serializers.ChoiceField(choices=ActorCategory.choices)
+    department = CodeRelatedField(
+        slug_field="code",
+        queryset=Department.objects.select_related("region"),
+        required=False,
+        allow_null=True,
+    )
+    answers = serializers.ListField(child=serializers.DictField(), allow_empty=True, max_length=500)
+
+
+class ResponseCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    questionnaire = serializers.CharField()
+    answers = serializers.IntegerField()

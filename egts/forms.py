@@ -1,0 +1,96 @@
+"""Forms of the site shell and of the participant's account, rendered with DSFR."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from .models import Department, Territory, User
+
+
+class TerritoryForm(DsfrBaseForm, forms.ModelForm):
+    """What the national team may change about a territory: its lens, its dates, its place."""
+
+    class Meta:
+        model = Territory
+        fields = [
+            "theme",
+            "policy",
+            "theme_is_placeholder",
+            "work_starts_on",
+            "assises_date",
+            "dates_note",
+            "place",
+        ]
+        widgets = {
+            "work_starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "assises_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts = cleaned.get("work_starts_on")
+        assises = cleaned.get("assises_date")
+        if starts and assises and assises < starts:
+            self.add_error(
+                "assises_date",
+                _("Les assises ne peuvent pas avoir lieu avant le début des travaux."),
+            )
+        return cleaned
+
+
+class ProfileForm(DsfrBaseForm, forms.ModelForm):
+    """The participant's own description: everything optional, nothing public but the category."""
+
+    department = forms.ModelChoiceField(
+        label=_("Département"),
+        queryset=Department.objects.order_by("code"),
+        required=False,
+        empty_label=_("Sélectionner un département"),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "actor_category", "department", "organisation"]
+        labels = {
+            "display_name": _("Nom affiché"),
+            "actor_category": _("Catégorie d'acteur"),
+            "organisation": _("Organisme"),
+        }
+        help_texts = {
+            "display_name": _(
+                "Facultatif. Un prénom ou un pseudonyme suffit ; il n'est jamais publié."
+            ),
+            "actor_category": _("Seule cette information accompagne vos contributions publiées."),
+            "organisation": _("Facultatif. Structure, service ou association."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor_category"].choices = [
+            ("", _("Sélectionner une catégorie")),
+            *self.fields["actor_category"].choices[1:],
+        ]
+
+
+class AccountDeleteForm(DsfrBaseForm):
+    """Deleting an account is final: the participant confirms with their password."""
+
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que la suppression de mon compte est définitive."),
+        required=True,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Le mot de passe est incorrect."), code="invalid")
+        return password

@@ -1,0 +1,32 @@
+"""The framework's ceiling for `make loadtest`: one insert and one select, nothing else.
+
+Mounted only when EGTS_LOAD_PROBE=on (the load test sets it); never in production.
+"""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+_TABLE_READY = False
+
+
+def _ensure_table() -> None:
+    global _TABLE_READY
+    if not _TABLE_READY:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS egts_load_probe "
+                "(id bigserial PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())"
+            )
+        _TABLE_READY = True
+
+
+@csrf_exempt
+def ceiling(request):
+    _ensure_table()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO egts_load_probe DEFAULT VALUES RETURNING id")
+        (probe_id,) = cursor.fetchone()
+        cursor.execute("SELECT id, created_at FROM egts_load_probe WHERE id = %s", [probe_id])
+        row = cursor.fetchone()
+    return JsonResponse({"id": row[0]})

@@ -1,0 +1,262 @@
+"""API v1: significant practices, their attachments, their sheet and their moderation."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from egts.models import ActorCategory, Policy, Territory, Theme
+
+from . import serializers as s
+from . import services
+from .models import Practice, PracticeTag
+from .views import sheet_response
+
+# A complete practice in JSON is at most ~70 KB of text; leave room, refuse the rest early.
+MAX_JSON_BODY = 256 * 1024
+# A file a little over 10 MB still gets the precise 400 "dépasse 10 Mo"; a far larger body is
+# refused (413) before it is read.
+MAX_UPLOAD_BODY = 16 * 1024 * 1024
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("Le corps de la requête est trop volumineux.")
+    default_code = "request_too_large"
+
+
+class BodyLimitMixin:
+    """Refuse oversized bodies with 413 before parsing them, and never answer 500 for one."""
+
+    max_body = MAX_JSON_BODY
+    too_large_message = None
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.max_body:
+            raise RequestTooLarge(self.too_large_message)
+        return super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, RequestDataTooBig):
+            exc = RequestTooLarge()
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied()
+        return super().handle_exception(exc)
+
+
+_LIST_FILTERS = [
+    OpenApiParameter("territory", str, description="Identifiant (slug) du territoire"),
+    OpenApiParameter("theme", str, description="Code du thème (T1–T6)"),
+    OpenApiParameter("policy", str, description="Code de la politique (P1–P5)"),
+    OpenApiParameter("actor_category", str, enum=ActorCategory.values),
+    OpenApiParameter("featured", bool, description="Pratiques mises en avant"),
+    OpenApiParameter("tag", str, description="Mot-clé (identifiant)"),
+    OpenApiParameter("q", str, description="Recherche plein texte en français"),
+]
+
+
+# A page number past the end answers 404 (DRF's pagination): say so in the schema.
+PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
+
+
+def _param(params, key: str, limit: int = 200) -> str:
+    """A query parameter without NUL characters (PostgreSQL refuses them in strings)."""
+    return (params.get(key) or "").replace("\x00", "")[:limit]
+
+
+def _pk_or_404(value) -> int:
+    """The id from the path: anything but a plain number is a JSON 404, never an HTML page."""
+    value = str(value)
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise exceptions.NotFound
+    return int(value)
+
+
+def filtered_practices(params):
+    """Published practices narrowed by the query parameters; an unknown code matches none."""
+    queryset = Practice.objects.published()
+    filters: dict = {}
+    lookups = (
+        ("territory", Territory, "slug"),
+        ("theme", Theme, "code"),
+        ("policy", Policy, "code"),
+        ("tag", PracticeTag, "slug"),
+    )
+    for key, model, field in lookups:
+        value = _param(params, key, 80)
+        if value:
+            found = model.objects.filter(**{field: value}).first()
+            if found is None:
+                return queryset.none()
+            filters[key] = found
+    if _param(params, "actor_category"):
+        filters["actor_category"] = _param(params, "actor_category", 40)
+    featured = _param(params, "featured", 10).lower()
+    if featured in ("true", "1", "yes", "oui"):
+        filters["featured"] = True
+    elif featured in ("false", "0", "no", "non"):
+        filters["featured"] = False
+    return queryset.filtered(**filters).search(_param(params, "q"))
+
+
+class PracticeListCreate(BodyLimitMixin, generics.ListCreateAPIView):
+    serializer_class = s.PracticeSerializer
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    def get_serializer_class(self):
+        if self.request.method == "POST":
+            return s.PracticeCreateSerializer
+        return s.PracticeSerializer
+
+    def get_queryset(self):
+        return filtered_practices(self.request.query_params).with_references()
+
+    @extend_schema(
+        parameters=_LIST_FILTERS,
+        responses={200: s.PracticeSerializer(many=True), 404: PAGE_NOT_FOUND},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=s.PracticeCreateSerializer, responses={201: s.PracticeCreatedSerializer})
+    def post(self, request, *args, **kwargs):
+        form = s.PracticeCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        data.setdefault("policies", [])
+        practice = services.practice_create(author=request.user, data=data)
+        return Response(
+            {"id": practice.pk, "status": practice.status}, status=status.HTTP_201_CREATED
+        )
+
+
+def _visible_practice(request, pk: str) -> Practice:
+    pk = _pk_or_404(pk)
+    return get_object_or_404(
+        Practice.objects.visible_to(request.user).with_references().prefetch_related("attachments"),
+        pk=pk,
+    )
+
+
+class PracticeDetail(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: s.PracticeDetailSerializer})
+    def get(self, request, pk: str):
+        practice = _visible_practice(request, pk)
+        context = {
+            "request": request,
+            "can_see_status": request.user.has_perm("practices.view_status_practice", practice),
+        }
+        return Response(s.PracticeDetailSerializer(practice, context=context).data)
+
+
+class PracticeAttachmentCreate(BodyLimitMixin, APIView):
+    """The author adds one file while the practice is not published."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+    max_body = MAX_UPLOAD_BODY
+    too_large_message = _("Le fichier dépasse 10 Mo : il n'a pas été reçu.")
+
+    @extend_schema(
+        request={"multipart/form-data": s.PracticeAttachmentUploadSerializer},
+        responses={201: s.PracticeAttachmentSerializer},
+    )
+    def post(self, request, pk: str):
+        practice = get_object_or_404(
+            Practice.objects.visible_to(request.user).prefetch_related("attachments"),
+            pk=_pk_or_404(pk),
+        )
+        if not request.user.has_perm("practices.change_practice", practice):
+            raise exceptions.PermissionDenied(
+                _(
+                    "Seul l'auteur peut ajouter des pièces jointes, "
+                    "tant que la pratique n'est pas publiée."
+                )
+            )
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            raise exceptions.ValidationError({"file": [_("Joignez un fichier (champ « file »).")]})
+        try:
+            attachment = services.practice_attach(
+                practice=practice, author=request.user, uploaded=uploaded
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        return Response(
+            s.PracticeAttachmentSerializer(attachment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PracticeSheet(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, pk: str):
+        practice = get_object_or_404(
+            Practice.objects.published().with_references().prefetch_related("attachments"),
+            pk=_pk_or_404(pk),
+        )
+        return sheet_response(practice)
+
+
+class PracticeModeration(BodyLimitMixin, APIView):
+    """One decision on one practice, by its territory's COPIL or the national team."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=s.PracticeModerationSerializer,
+        responses={200: s.PracticeModerationResultSerializer},
+    )
+    def post(self, request, pk: str):
+        # Moderators must learn that a pending item exists; anyone else gets 403 and nothing
+        # changes. Drafts are nobody's business but their author's: 404.
+        practice = get_object_or_404(Practice.objects.submitted(), pk=_pk_or_404(pk))
+        user = request.user
+        if not user.has_perm("practices.moderate_practice", practice):
+            raise exceptions.PermissionDenied(
+                _("Vous ne pouvez pas modérer les pratiques de ce territoire.")
+            )
+        form = s.PracticeModerationSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        featured = data.get("featured")
+        if featured is not None and not user.has_perm("practices.feature_practice", practice):
+            raise exceptions.PermissionDenied(
+                _("Seule l'équipe nationale peut mettre une pratique en avant.")
+            )
+        with transaction.atomic():
+            if featured is not None and featured != practice.featured:
+                services.practice_feature(practice=practice, user=user, featured=featured)
+            services.practice_moderate(
+                practice=practice,
+                moderator=user,
+                decision=data["decision"],
+                reason=data.get("reason", ""),
+                message=data.get("message", ""),
+                published_fields=data.get("published_fields") or None,
+                tags=data.get("tags"),
+            )
+        return Response({"id": practice.pk, "status": practice.status})

@@ -1,0 +1,44 @@
+"""The printable practice sheet: rendered on demand, cached until the practice changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from egts.pdf import render_pdf
+
+from .models import Practice
+
+SHEET_TEMPLATE = "practices/pdf/sheet.html"
+# Any edit moves updated_at, hence the key: a stale sheet is never served, only evicted.
+SHEET_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def sheet_cache_key(practice: Practice) -> str:
+    return f"practices:sheet:{practice.pk}:{practice.updated_at.timestamp():.6f}"
+
+
+def sheet_filename(practice: Practice) -> str:
+    return f"pratique-{practice.pk}.pdf"
+
+
+def render_sheet(practice: Practice) -> bytes:
+    return render_pdf(
+        SHEET_TEMPLATE,
+        {
+            "practice": practice,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "generated_on": timezone.localdate(),
+        },
+    )
+
+
+def sheet_pdf(practice: Practice) -> bytes:
+    """The sheet's bytes, from the cache when the practice has not changed since."""
+    key = sheet_cache_key(practice)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_sheet(practice)
+        cache.set(key, pdf, SHEET_CACHE_SECONDS)
+    return pdf

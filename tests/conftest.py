@@ -1,0 +1,45 @@
+"""Test isolation: media in a temporary folder, mail in memory, a clean cache, eager Celery.
+
+Tests that need a real worker use the ``celery_worker_process`` fixture; browser
+journeys use ``page`` (Debian's Chromium through Playwright) and ``assert_accessible``.
+"""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from egts.celery import app as celery_app
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that
+# tests make beside it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.celery_worker"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reset_axes():
+    from axes.handlers.proxy import AxesProxyHandler
+
+    yield
+    try:
+        AxesProxyHandler.reset_attempts()
+    except Exception:  # noqa: S110 — nothing to reset without database access
+        pass

@@ -1,0 +1,245 @@
+"""`make loadtest`: the production stack on this machine, driven by locust from another process.
+
+1. A database of its own (egts_load), migrated, demo content plus data at scale.
+2. gunicorn with several workers (DEBUG off, Redis cache), a Celery worker on Redis.
+3. locust headless: each scenario alone (throughput against the framework's ceiling,
+   a bare view doing one insert and one select), then all scenarios mixed, with
+   50 concurrent users. Prints requests per second, p50 / p95 / p99 and errors.
+
+Environment: LOADTEST_USERS (50), LOADTEST_SECONDS per phase (15), LOADTEST_MIXED_SECONDS (45),
+LOADTEST_WORKERS (gunicorn workers, 4), LOADTEST_PORT (8765).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+USERS = int(os.environ.get("LOADTEST_USERS", "50"))
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", "15"))
+MIXED_SECONDS = int(os.environ.get("LOADTEST_MIXED_SECONDS", "45"))
+WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
+PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
+PG = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
+HOST = f"http://127.0.0.1:{PORT}"
+OUT = Path(os.environ.get("LOADTEST_OUT", "/tmp/egts-loadtest"))
+
+SCENARIOS = [
+    ("HomeUser", "home", "read"),
+    ("DemarcheUser", "démarche", "read"),
+    ("ContributionSearchUser", "contributions search", "read"),
+    ("PracticeUser", "practice page", "read"),
+    ("QuestionnaireUser", "questionnaire (anonymous)", "write"),
+    ("ContributionSubmitUser", "contribution (signed in)", "write"),
+]
+
+
+def stack_env() -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/egts_load",
+        "REDIS_URL": f"{REDIS}/0",
+        "CACHE_URL": f"{REDIS}/3",
+        "DEBUG": "off",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "off",
+        "SECURE_HSTS_SECONDS": "0",
+        "EGTS_RATE_LIMITS": "off",
+        "EGTS_LOAD_PROBE": "on",
+        "AXES_FAILURE_LIMIT": "1000",
+        "LOG_LEVEL": "WARNING",
+        "STATIC_ROOT": str(OUT / "static"),
+        "MEDIA_ROOT": str(OUT / "media"),
+    }
+
+
+def run(cmd: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=True, **kwargs)  # noqa: S603
+
+
+def prepare(env: dict) -> dict:
+    print("Preparing the database egts_load (migrate, demo content, data at scale)…", flush=True)
+    subprocess.run(
+        ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", "egts_load"], check=True
+    )  # noqa: S603, S607
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "egts_load"], check=True)  # noqa: S603, S607
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    run([PY, "manage.py", "seed_demo", "--force"], env, stdout=subprocess.DEVNULL)
+    result = run([PY, "-m", "tests.load.prepare", str(USERS)], env, capture_output=True, text=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def wait_for(url: str, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 — loopback only
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer in {seconds} s")
+
+
+def locust(user_classes: list[str], seconds: int, prefix: str, env: dict) -> list[dict]:
+    csv_prefix = OUT / prefix
+    cmd = [
+        PY,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "tests/load/locustfile.py"),
+        "--headless",
+        "-u",
+        str(USERS),
+        "-r",
+        str(USERS),
+        "-t",
+        f"{seconds}s",
+        "--host",
+        HOST,
+        "--csv",
+        str(csv_prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        *user_classes,
+    ]
+    subprocess.run(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        check=False,  # noqa: S603 — fixed argv
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    with open(f"{csv_prefix}_stats.csv", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+
+
+def fmt(row: dict, ceiling_rps: float | None = None) -> str:
+    rps = float(row["Requests/s"])
+    ratio = f"{rps / ceiling_rps:6.0%}" if ceiling_rps else "     -"
+    return (
+        f"{row['Name']:<28} {int(row['Request Count']):>7} {int(row['Failure Count']):>6} "
+        f"{rps:>8.1f} {ratio} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+    )
+
+
+HEADER = (
+    f"{'scenario':<28} {'requests':>7} {'errors':>6} {'req/s':>8} {'ceil.':>6} "
+    f"{'p50':>6} {'p95':>6} {'p99':>6}"
+)
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = stack_env()
+    data = prepare(env)
+    load_env = {
+        **os.environ,
+        "LOAD_TOKENS": json.dumps(data["tokens"]),
+        "LOAD_PRACTICE_IDS": json.dumps(data["practice_ids"]),
+        "LOAD_QUESTIONS": json.dumps(data["questions"]),
+        "LOAD_QUESTIONNAIRE": data["questionnaire"],
+    }
+    processes = [
+        subprocess.Popen(  # noqa: S603 — fixed argv
+            [
+                PY,
+                "-m",
+                "gunicorn",
+                "egts.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                str(WORKERS),
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                str(OUT / "gunicorn.log"),
+            ],
+            cwd=ROOT,
+            env=env,
+        ),
+        subprocess.Popen(  # noqa: S603 — fixed argv
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "egts",
+                "worker",
+                "--concurrency",
+                "1",
+                "-l",
+                "WARNING",
+                "--logfile",
+                str(OUT / "worker.log"),
+            ],
+            cwd=ROOT,
+            env=env,
+        ),
+    ]
+    try:
+        wait_for(f"{HOST}/health/")
+        print(
+            f"Stack up: gunicorn ({WORKERS} workers), Celery worker, PostgreSQL, Redis. "
+            f"{USERS} concurrent users, {SECONDS} s per scenario, {MIXED_SECONDS} s mixed.\n",
+            flush=True,
+        )
+        ceiling = locust(["CeilingUser"], SECONDS, "ceiling", load_env)[0]
+        ceiling_rps = float(ceiling["Requests/s"])
+        print("Each scenario alone (ratio = its throughput / the ceiling's):")
+        print(HEADER)
+        print(fmt(ceiling, ceiling_rps))
+        alone = {}
+        for user_class, name, _kind in SCENARIOS:
+            rows = locust([user_class], SECONDS, f"alone-{user_class}", load_env)
+            alone[name] = rows[0]
+            print(fmt(rows[0], ceiling_rps), flush=True)
+        print("\nAll scenarios mixed (MixedUser):")
+        print(HEADER)
+        mixed = locust(["MixedUser"], MIXED_SECONDS, "mixed", load_env)
+        for row in sorted(mixed, key=lambda r: r["Name"]):
+            print(fmt(row))
+        errors = sum(int(r["Failure Count"]) for r in [*alone.values(), *mixed])
+        verdicts = []
+        for _cls, name, kind in SCENARIOS:
+            row = alone[name]
+            if kind == "read":
+                verdicts.append((f"p95 {name} < 100 ms", float(row["95%"]) < 100))
+            else:
+                verdicts.append(
+                    (f"{name} ≥ 50 % of ceiling", float(row["Requests/s"]) >= 0.5 * ceiling_rps)
+                )
+        verdicts.append(("zero errors", errors == 0))
+        print("\nTargets:")
+        for label, ok in verdicts:
+            print(f"  [{'ok' if ok else 'MISSED'}] {label}")
+        return 0
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
