@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.syndication",
+    # TemplatesSetting (below) finds the form widget templates through this app.
+    "django.forms",
     "widget_tweaks",
     "dsfr",
     "rules.apps.AutodiscoverRulesConfig",
