@@ -29,6 +29,7 @@ from .groups import (
     WorkingGroupQuerySet,
     meeting_document_path,
 )
+from .synthesis import Synthesis, SynthesisQuerySet, SynthesisStatus, synthesis_pdf_path
 from .workspace import (
     STAGE_ORDER,
     Assise,
@@ -64,6 +65,9 @@ __all__ = [
     "ProposalStatus",
     "ReportQuerySet",
     "Scale",
+    "Synthesis",
+    "SynthesisQuerySet",
+    "SynthesisStatus",
     "TerritorialQuerySet",
     "TerritorialReport",
     "Verdict",
@@ -71,4 +75,5 @@ __all__ = [
     "WorkingGroupQuerySet",
     "meeting_document_path",
     "report_pdf_path",
+    "synthesis_pdf_path",
 ]

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from assises.models import (
     Hypothesis,
@@ -11,6 +12,8 @@ from assises.models import (
     Proposal,
     ProposalStatus,
     Scale,
+    Synthesis,
+    SynthesisStatus,
     Verdict,
     WorkingGroup,
 )
@@ -97,3 +100,38 @@ def people(slug: str = "grand-sud", other: str = "sud-ouest") -> dict:
         "lead": copil_member(slug, role=Role.COPIL_LEAD),
         "national": national_team_member(),
     }
+
+
+class SynthesisFactory(factory.django.DjangoModelFactory):
+    """A queued synthesis with empty figures; traits for a finished or published build."""
+
+    class Meta:
+        model = Synthesis
+
+    version = factory.Sequence(lambda n: n + 1)
+    status = SynthesisStatus.QUEUED
+    figures = factory.LazyFunction(dict)
+    requested_by = factory.SubFactory("tests.factories.egts.UserFactory", national=True)
+
+    class Params:
+        done = factory.Trait(
+            status=SynthesisStatus.DONE,
+            progress=100,
+            finished_at=factory.LazyFunction(timezone.now),
+            html="<p>Synthèse</p>",
+            pdf=factory.django.FileField(filename="synthese.pdf", data=b"%PDF-1.7 test"),
+        )
+        failed = factory.Trait(
+            status=SynthesisStatus.FAILED,
+            error="RuntimeError: boom",
+            finished_at=factory.LazyFunction(timezone.now),
+        )
+        public = factory.Trait(
+            status=SynthesisStatus.DONE,
+            progress=100,
+            finished_at=factory.LazyFunction(timezone.now),
+            html="<p>Synthèse publiée</p>",
+            pdf=factory.django.FileField(filename="synthese.pdf", data=b"%PDF-1.7 test"),
+            published=True,
+            published_at=factory.LazyFunction(timezone.now),
+        )

@@ -1,0 +1,173 @@
+"""The national synthesis: request (frozen figures), build (HTML + PDF), retry, publish."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egts.models import User
+from egts.pdf import render_pdf
+
+from ..models import Synthesis, SynthesisStatus
+from .synthesis_figures import synthesis_figures
+from .synthesis_report import report_context
+
+logger = logging.getLogger(__name__)
+
+# Any one advisory lock number of the project's own: it serialises version numbering.
+VERSION_LOCK = 2014_0001
+# A build is tried at most this many times (a killed worker's task is redelivered).
+MAX_ATTEMPTS = 3
+
+
+def hard_time_limit() -> int:
+    """The build task's hard limit: no build may legitimately run longer."""
+    return settings.CELERY_TASK_TIME_LIMIT
+
+
+def _next_version() -> int:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
+    last = Synthesis.objects.aggregate(v=Max("version"))["v"]
+    return (last or 0) + 1
+
+
+def _dispatch(synthesis: Synthesis) -> None:
+    from ..tasks import build_synthesis
+
+    pk = synthesis.pk
+    transaction.on_commit(lambda: build_synthesis.delay(pk))
+
+
+def synthesis_request(*, requested_by: User) -> Synthesis:
+    """Freeze today's figures as the next version and queue its build."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            # One snapshot for every aggregate: the figures agree with each other even
+            # while contributions keep arriving during the few seconds they take.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        version = _next_version()
+        synthesis = Synthesis.objects.create(
+            version=version,
+            figures=synthesis_figures(),
+            requested_by=requested_by,
+            status=SynthesisStatus.QUEUED,
+        )
+        _dispatch(synthesis)
+    return synthesis
+
+
+def _set_progress(synthesis: Synthesis, progress: int) -> None:
+    synthesis.progress = progress
+    Synthesis.objects.filter(pk=synthesis.pk).update(progress=progress)
+
+
+def synthesis_start(*, synthesis_id: int) -> Synthesis | None:
+    """Claim a build for this attempt; None when there is nothing to do."""
+    with transaction.atomic():
+        synthesis = Synthesis.objects.select_for_update().filter(pk=synthesis_id).first()
+        if synthesis is None or synthesis.is_finished:
+            return None
+        if synthesis.attempts >= MAX_ATTEMPTS:
+            # Redelivered after the worker died on each previous attempt: give up readably.
+            synthesis_fail(
+                synthesis=synthesis,
+                error=_(
+                    "La génération a été interrompue %(n)d fois (processus arrêté) ; relancez-la."
+                )
+                % {"n": synthesis.attempts},
+            )
+            return None
+        synthesis.status = SynthesisStatus.RUNNING
+        synthesis.attempts += 1
+        synthesis.progress = 5
+        synthesis.started_at = timezone.now()
+        synthesis.error = ""
+        synthesis.save(update_fields=["status", "attempts", "progress", "started_at", "error"])
+    return synthesis
+
+
+def synthesis_build(*, synthesis: Synthesis) -> Synthesis:
+    """Render the HTML version and the tagged PDF from the frozen figures."""
+    context = report_context(synthesis=synthesis)
+    _set_progress(synthesis, 20)
+    html = render_to_string("assises/synthesis_body.html", context)
+    _set_progress(synthesis, 40)
+    pdf = render_pdf("assises/pdf/synthesis.html", context)
+    _set_progress(synthesis, 90)
+    with transaction.atomic():
+        synthesis.pdf.save(
+            f"synthese-nationale-v{synthesis.version}.pdf", ContentFile(pdf), save=False
+        )
+        synthesis.html = html
+        synthesis.status = SynthesisStatus.DONE
+        synthesis.progress = 100
+        synthesis.finished_at = timezone.now()
+        synthesis.save(update_fields=["pdf", "html", "status", "progress", "finished_at"])
+    return synthesis
+
+
+def synthesis_fail(*, synthesis: Synthesis, error: str) -> Synthesis:
+    synthesis.status = SynthesisStatus.FAILED
+    synthesis.error = error[:5000]
+    synthesis.finished_at = timezone.now()
+    Synthesis.objects.filter(pk=synthesis.pk).update(
+        status=synthesis.status, error=synthesis.error, finished_at=synthesis.finished_at
+    )
+    logger.warning("synthesis v%s failed: %s", synthesis.version, error)
+    return synthesis
+
+
+@transaction.atomic
+def synthesis_retry(*, synthesis: Synthesis) -> Synthesis:
+    """Queue a failed build again, from the same frozen figures (same version)."""
+    synthesis = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
+    if synthesis.status != SynthesisStatus.FAILED:
+        raise ValidationError(_("Seule une synthèse en échec peut être relancée."))
+    synthesis.status = SynthesisStatus.QUEUED
+    synthesis.progress = 0
+    synthesis.error = ""
+    synthesis.attempts = 0
+    synthesis.started_at = None
+    synthesis.finished_at = None
+    synthesis.save(
+        update_fields=["status", "progress", "error", "attempts", "started_at", "finished_at"]
+    )
+    _dispatch(synthesis)
+    return synthesis
+
+
+@transaction.atomic
+def synthesis_publish(*, synthesis: Synthesis, published_by: User) -> Synthesis:
+    synthesis = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
+    if synthesis.status != SynthesisStatus.DONE:
+        raise ValidationError(_("Seule une synthèse terminée peut être publiée."))
+    if not synthesis.published:
+        synthesis.published = True
+        synthesis.published_at = timezone.now()
+        synthesis.save(update_fields=["published", "published_at"])
+        logger.info("synthesis v%s published by %s", synthesis.version, published_by.pk)
+    return synthesis
+
+
+def syntheses_fail_stale(*, now=None) -> int:
+    """Mark failed the builds still `running` past the hard time limit: their worker is gone."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=hard_time_limit() + 60)
+    return Synthesis.objects.stale(older_than=cutoff).update(
+        status=SynthesisStatus.FAILED,
+        finished_at=now,
+        error=_("La génération n'a pas abouti dans le délai imparti (processus interrompu)."),
+    )

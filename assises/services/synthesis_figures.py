@@ -1,0 +1,280 @@
+"""The figures of the national synthesis, aggregated in SQL.
+
+Every number is a ``values().annotate()`` GROUP BY: the query count does not depend on
+the number of contributions, responses or practices, and no Python loop walks their rows.
+Only what the report lists one by one (forwarded proposals, published practices) is read
+row by row, as plain ``values()`` dictionaries.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F
+
+from contributions.models import Contribution, ContributionSource, Questionnaire, Response
+from contributions.results import questionnaire_results
+from egts.models import ActorCategory, Policy, Territory, Theme
+from practices.models import Practice
+
+from ..models import (
+    Hypothesis,
+    HypothesisReview,
+    Meeting,
+    Proposal,
+    ProposalStatus,
+    TerritorialReport,
+    WorkingGroup,
+)
+
+INSPIRING_PER_THEME = 5
+
+
+def _grouped(queryset, *fields, **aggregates) -> list[dict]:
+    return list(queryset.values(*fields).annotate(**aggregates).order_by())
+
+
+def _territory_rows() -> list[Territory]:
+    return list(
+        Territory.objects.select_related("theme", "policy")
+        .prefetch_related("regions")
+        .order_by("order")
+    )
+
+
+def synthesis_figures() -> dict:
+    """A JSON-ready snapshot of everything the synthesis shows."""
+    territories = _territory_rows()
+    slug_of = {t.pk: t.slug for t in territories}
+    themes = list(Theme.objects.order_by("order"))
+    policies = list(Policy.objects.order_by("order"))
+    contributions = Contribution.objects.published()
+    practices = Practice.objects.published()
+    forwarded = Proposal.objects.filter(status=ProposalStatus.FORWARDED)
+
+    def empty_territory(t: Territory) -> dict:
+        return {
+            "name": t.name,
+            "contributions": 0,
+            "contributions_online": 0,
+            "contributions_offline": 0,
+            "practices": 0,
+            "responses": 0,
+            "proposals": 0,
+            "working_groups": 0,
+            "meetings": 0,
+        }
+
+    by_territory = {t.slug: empty_territory(t) for t in territories}
+    national = {"contributions": 0, "practices": 0, "responses": 0}
+
+    def add(territory_id, key: str, n: int) -> None:
+        target = by_territory[slug_of[territory_id]] if territory_id in slug_of else national
+        target[key] = target.get(key, 0) + n
+
+    by_source: dict[str, int] = dict.fromkeys(ContributionSource.values, 0)
+    for row in _grouped(contributions, "territory_id", "source", n=Count("id")):
+        add(row["territory_id"], "contributions", row["n"])
+        online = row["source"] == ContributionSource.ONLINE
+        add(
+            row["territory_id"],
+            "contributions_online" if online else "contributions_offline",
+            row["n"],
+        )
+        by_source[row["source"]] = by_source.get(row["source"], 0) + row["n"]
+    for row in _grouped(practices, "territory_id", n=Count("id")):
+        add(row["territory_id"], "practices", row["n"])
+    for row in _grouped(Response.objects.all(), "territory_id", n=Count("id")):
+        add(row["territory_id"], "responses", row["n"])
+    for row in _grouped(forwarded, "territory_id", n=Count("id")):
+        add(row["territory_id"], "proposals", row["n"])
+    for row in _grouped(
+        WorkingGroup.objects.exclude(territory=None), "territory_id", n=Count("id")
+    ):
+        add(row["territory_id"], "working_groups", row["n"])
+    for row in _grouped(
+        Meeting.objects.exclude(group__territory=None), "group__territory_id", n=Count("id")
+    ):
+        add(row["group__territory_id"], "meetings", row["n"])
+
+    by_theme = {
+        t.code: {"label": t.label, "contributions": 0, "practices": 0, "proposals": 0}
+        for t in themes
+    }
+    for row in _grouped(contributions, "themes__code", n=Count("id")):
+        if row["themes__code"] in by_theme:
+            by_theme[row["themes__code"]]["contributions"] = row["n"]
+    for row in _grouped(practices, "themes__code", n=Count("id")):
+        if row["themes__code"] in by_theme:
+            by_theme[row["themes__code"]]["practices"] = row["n"]
+    for row in _grouped(forwarded, "theme_id", n=Count("id")):
+        by_theme[row["theme_id"]]["proposals"] = row["n"]
+
+    by_actor_category = dict.fromkeys(ActorCategory.values, 0)
+    for row in _grouped(contributions, "actor_category", n=Count("id")):
+        by_actor_category[row["actor_category"]] = row["n"]
+    responses_by_actor_category = dict.fromkeys(ActorCategory.values, 0)
+    for row in _grouped(Response.objects.all(), "actor_category", n=Count("id")):
+        responses_by_actor_category[row["actor_category"]] = row["n"]
+
+    theme_policy = {
+        t.code: {p.code: {"contributions": 0, "proposals": 0} for p in policies} for t in themes
+    }
+    for row in _grouped(
+        contributions.filter(policies__isnull=False),
+        "themes__code",
+        "policies__code",
+        n=Count("id"),
+    ):
+        cell = theme_policy.get(row["themes__code"], {}).get(row["policies__code"])
+        if cell is not None:
+            cell["contributions"] = row["n"]
+    for row in _grouped(forwarded, "theme_id", "policy_id", n=Count("id")):
+        theme_policy[row["theme_id"]][row["policy_id"]]["proposals"] = row["n"]
+
+    proposal_list = _forwarded_proposals(forwarded, slug_of)
+    return {
+        "contributions": sum(by_source.values()),
+        "practices": sum(t["practices"] for t in by_territory.values()) + national["practices"],
+        "responses": sum(t["responses"] for t in by_territory.values()) + national["responses"],
+        "proposals": sum(t["proposals"] for t in by_territory.values()),
+        "by_territory": by_territory,
+        "without_territory": national,
+        "by_theme": by_theme,
+        "by_actor_category": by_actor_category,
+        "responses_by_actor_category": responses_by_actor_category,
+        "by_source": by_source,
+        "theme_policy": theme_policy,
+        "policies": {p.code: p.label for p in policies},
+        "territories": _territory_annex(territories),
+        "hypotheses": _hypotheses(territories),
+        "proposal_list": proposal_list,
+        "convergences": _convergences(proposal_list),
+        "inspiring_practices": _inspiring_practices(practices, themes, slug_of),
+        "practice_list": _published_practices(practices, slug_of),
+        "questionnaires": [
+            questionnaire_results(questionnaire=q)
+            for q in Questionnaire.objects.started().order_by("opens_at", "id")
+        ],
+    }
+
+
+def _territory_annex(territories: list[Territory]) -> list[dict]:
+    reports = {
+        row["territory_id"]: row["version"]
+        for row in _grouped(TerritorialReport.objects.all(), "territory_id", version=Count("id"))
+    }
+    return [
+        {
+            "slug": t.slug,
+            "name": t.name,
+            "wave": t.get_wave_display(),
+            "overseas": t.overseas,
+            "regions": [r.name for r in t.regions.all()],
+            "theme": t.theme.label if t.theme_id else "",
+            "policy": t.policy.label if t.policy_id else "",
+            "place": t.place,
+            "assises_date": t.assises_date.isoformat() if t.assises_date else "",
+            "dates_note": t.dates_note,
+            "reports": reports.get(t.pk, 0),
+        }
+        for t in territories
+    ]
+
+
+def _hypotheses(territories: list[Territory]) -> list[dict]:
+    verdicts: dict[int, dict[str, str]] = {}
+    slug_of = {t.pk: t.slug for t in territories}
+    for hypothesis_id, territory_id, verdict in HypothesisReview.objects.values_list(
+        "hypothesis_id", "territory_id", "verdict"
+    ):
+        verdicts.setdefault(hypothesis_id, {})[slug_of.get(territory_id, "")] = verdict
+    return [
+        {
+            "id": h["id"],
+            "statement": h["statement"],
+            "theme": h["theme_id"],
+            "policy": h["policy_id"],
+            "verdicts": verdicts.get(h["id"], {}),
+        }
+        for h in Hypothesis.objects.published()
+        .order_by("theme__order", "id")
+        .values("id", "statement", "theme_id", "policy_id")
+    ]
+
+
+def _forwarded_proposals(forwarded, slug_of: dict[int, str]) -> list[dict]:
+    rows = forwarded.order_by("theme__order", F("rank").asc(nulls_last=True), "id").values(
+        "id",
+        "title",
+        "description",
+        "territory_id",
+        "theme_id",
+        "policy_id",
+        "level",
+        "owner",
+        "priority",
+        "deadline",
+        "indicators",
+    )
+    return [
+        {
+            **{k: v for k, v in row.items() if k not in ("territory_id", "deadline")},
+            "territory": slug_of.get(row["territory_id"], ""),
+            "deadline": row["deadline"].isoformat() if row["deadline"] else "",
+        }
+        for row in rows
+    ]
+
+
+def _convergences(proposals: list[dict]) -> list[dict]:
+    """Proposals of the same theme and title carried by two territories or more.
+
+    Read from the forwarded proposals already listed (about a thousand), not from the
+    database again.
+    """
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for proposal in proposals:
+        key = (proposal["theme_id"], " ".join(proposal["title"].lower().split()))
+        groups.setdefault(key, []).append(proposal)
+    result = []
+    for (theme, _key), members in sorted(groups.items()):
+        territories = sorted({m["territory"] for m in members})
+        if len(territories) >= 2:
+            result.append(
+                {
+                    "theme": theme,
+                    "title": members[0]["title"],
+                    "territories": territories,
+                    "proposal_ids": sorted(m["id"] for m in members),
+                }
+            )
+    return result
+
+
+def _inspiring_practices(practices, themes: list[Theme], slug_of: dict[int, str]) -> dict:
+    """Up to five published practices per theme, featured ones first: one query per theme."""
+    result = {}
+    for theme in themes:
+        rows = (
+            practices.filter(themes=theme)
+            .order_by("-featured", "-published_at", "id")
+            .values("id", "title", "summary", "organisation", "territory_id")[:INSPIRING_PER_THEME]
+        )
+        result[theme.code] = [
+            {**row, "territory": slug_of.get(row.pop("territory_id"), "")} for row in rows
+        ]
+    return result
+
+
+def _published_practices(practices, slug_of: dict[int, str]) -> list[dict]:
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "organisation": row["organisation"],
+            "territory": slug_of.get(row["territory_id"], ""),
+            "featured": row["featured"],
+        }
+        for row in practices.order_by("territory__order", "title", "id").values(
+            "id", "title", "organisation", "territory_id", "featured"
+        )
+    ]

@@ -1,0 +1,224 @@
+"""What the synthesis templates show, read from the frozen figures only.
+
+Nothing here queries the contributions or the practices: a version rendered twice from
+the same figures is the same document.
+"""
+
+from __future__ import annotations
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from contributions.models import ContributionSource
+from egts.models import ActorCategory
+
+from ..models import Level, Priority, Synthesis, Verdict
+
+LABEL_WIDTH = 230
+BAR_WIDTH = 330
+ROW_HEIGHT = 24
+
+DATA_DICTIONARY = [
+    ("contributions.csv", "id", "Identifiant de la contribution"),
+    ("contributions.csv", "kind", "Nature : attente, constat ou proposition"),
+    ("contributions.csv", "territory", "Territoire (identifiant), vide si nationale"),
+    ("contributions.csv", "department", "Département (code INSEE 2013)"),
+    ("contributions.csv", "themes / policies", "Codes des thèmes (T1–T6) et politiques (P1–P5)"),
+    ("contributions.csv", "actor_category", "Catégorie d'acteur de l'auteur"),
+    ("contributions.csv", "source", "Origine : en ligne ou recueillie hors ligne"),
+    ("responses.csv", "q<id>", "Réponse à la question <id> (une colonne stable par question)"),
+    ("practices.csv", "title, summary, organisation", "Pratique significative publiée"),
+    ("proposals.csv", "owner, level, priority, deadline", "Levier d'action transmis"),
+]
+
+
+def _number(n) -> str:
+    return number_format(n or 0, force_grouping=True)
+
+
+def bar_chart(key: str, title: str, rows: list[tuple[str, int]], *, unit: str) -> dict:
+    """An SVG horizontal bar chart with its text alternative and its data table."""
+    top = max((n for _label, n in rows), default=0) or 1
+    bars = [
+        {
+            "label": label,
+            "value": _number(n),
+            "y": index * ROW_HEIGHT,
+            "text_y": index * ROW_HEIGHT + 16,
+            "width": max(1, round(n * BAR_WIDTH / top)) if n else 0,
+            "value_x": LABEL_WIDTH + (round(n * BAR_WIDTH / top) if n else 0) + 6,
+        }
+        for index, (label, n) in enumerate(rows)
+    ]
+    return {
+        "id": f"chart-{key}",
+        "title": title,
+        "description": "; ".join(f"{label} : {_number(n)}" for label, n in rows),
+        "bars": bars,
+        "height": max(1, len(rows)) * ROW_HEIGHT,
+        "label_width": LABEL_WIDTH,
+        "bar_x": LABEL_WIDTH,
+        "unit": unit,
+        "table": {
+            "header": [_("Catégorie"), unit],
+            "rows": [(label, _number(n)) for label, n in rows],
+        },
+    }
+
+
+def _questionnaire(results: dict, index: int) -> dict:
+    questions = []
+    for qi, question in enumerate(results["questions"]):
+        item = {"label": question["label"], "answers": _number(question["answers"])}
+        key = f"q{index}-{qi}"
+        if "choices" in question:
+            rows = [(c["label"], c["count"] or 0) for c in question["choices"]]
+            item["chart"] = bar_chart(key, question["label"], rows, unit=_("Réponses"))
+        elif "scale" in question:
+            scale = question["scale"]
+            rows = [(str(d["value"]), d["count"] or 0) for d in scale["distribution"]]
+            item["chart"] = bar_chart(key, question["label"], rows, unit=_("Réponses"))
+            if scale["mean"] is not None:
+                item["mean"] = number_format(scale["mean"], decimal_pos=2)
+        else:
+            item["text_answers"] = _number(question.get("text_answers"))
+        questions.append(item)
+    return {
+        "title": results["title"],
+        "responses": _number(results.get("responses")),
+        "questions": questions,
+    }
+
+
+def report_context(*, synthesis: Synthesis) -> dict:
+    f = synthesis.figures
+    actor_labels = dict(ActorCategory.choices)
+    source_labels = dict(ContributionSource.choices)
+    level_labels = dict(Level.choices)
+    priority_labels = dict(Priority.choices)
+    verdict_labels = dict(Verdict.choices)
+    territories = f["territories"]
+    names = {t["slug"]: t["name"] for t in territories}
+    themes = f["by_theme"]
+    policies = f["policies"]
+
+    proposals_by_theme: dict[str, list[dict]] = {code: [] for code in themes}
+    for p in f["proposal_list"]:
+        proposals_by_theme.setdefault(p["theme_id"], []).append(
+            {
+                **p,
+                "territory_name": names.get(p["territory"], _("National")),
+                "policy_label": policies.get(p["policy_id"], ""),
+                "level_label": level_labels.get(p["level"], p["level"]),
+                "priority_label": priority_labels.get(p["priority"], p["priority"]),
+            }
+        )
+    hypotheses_by_theme: dict[str, list[dict]] = {code: [] for code in themes}
+    for h in f["hypotheses"]:
+        hypotheses_by_theme.setdefault(h["theme"], []).append(
+            {
+                "statement": h["statement"],
+                "policy": policies.get(h["policy"], ""),
+                "cells": [
+                    verdict_labels.get(h["verdicts"].get(t["slug"], ""), "—") for t in territories
+                ],
+            }
+        )
+    theme_sections = [
+        {
+            "code": code,
+            "label": theme["label"],
+            "figures": {k: _number(theme[k]) for k in ("contributions", "practices", "proposals")},
+            "hypotheses": hypotheses_by_theme.get(code, []),
+            "practices": [
+                {**p, "territory_name": names.get(p["territory"], _("National"))}
+                for p in f["inspiring_practices"].get(code, [])
+            ],
+            "proposals": proposals_by_theme.get(code, []),
+        }
+        for code, theme in themes.items()
+    ]
+    by_territory = f["by_territory"]
+    charts = {
+        "territory": bar_chart(
+            "territory",
+            _("Contributions publiées par territoire"),
+            [(v["name"], v["contributions"]) for v in by_territory.values()],
+            unit=_("Contributions"),
+        ),
+        "actor": bar_chart(
+            "actor",
+            _("Contributions publiées par catégorie d'acteur"),
+            [(str(actor_labels[c]), n) for c, n in f["by_actor_category"].items()],
+            unit=_("Contributions"),
+        ),
+        "theme": bar_chart(
+            "theme",
+            _("Contributions publiées par thème transverse"),
+            [(t["label"], t["contributions"]) for t in themes.values()],
+            unit=_("Contributions"),
+        ),
+        "source": bar_chart(
+            "source",
+            _("Contributions publiées par origine"),
+            [(str(source_labels.get(c, c)), n) for c, n in f["by_source"].items()],
+            unit=_("Contributions"),
+        ),
+        "respondents": bar_chart(
+            "respondents",
+            _("Répondants au questionnaire par catégorie d'acteur"),
+            [(str(actor_labels[c]), n) for c, n in f["responses_by_actor_category"].items()],
+            unit=_("Répondants"),
+        ),
+    }
+    return {
+        "synthesis": synthesis,
+        "f": f,
+        "totals": {
+            k: _number(f[k]) for k in ("contributions", "practices", "responses", "proposals")
+        },
+        "territory_rows": [
+            {"slug": slug, **{k: _number(v) if isinstance(v, int) else v for k, v in row.items()}}
+            for slug, row in by_territory.items()
+        ],
+        "charts": charts,
+        "theme_sections": theme_sections,
+        "territory_names": [t["name"] for t in territories],
+        "matrix": [
+            {
+                "label": themes[code]["label"],
+                "cells": [
+                    {
+                        "contributions": _number(cell["contributions"]),
+                        "proposals": _number(cell["proposals"]),
+                    }
+                    for cell in row.values()
+                ],
+            }
+            for code, row in f["theme_policy"].items()
+        ],
+        "policy_labels": list(policies.values()),
+        "convergences": [
+            {
+                **c,
+                "theme_label": themes.get(c["theme"], {}).get("label", c["theme"]),
+                "territory_names": [names.get(s, s) for s in c["territories"]],
+            }
+            for c in f["convergences"]
+        ],
+        "questionnaires": [_questionnaire(q, i) for i, q in enumerate(f["questionnaires"])],
+        "territories": [
+            {
+                **t,
+                "working_groups": _number(by_territory.get(t["slug"], {}).get("working_groups")),
+                "meetings": _number(by_territory.get(t["slug"], {}).get("meetings")),
+            }
+            for t in territories
+        ],
+        "practice_list": [
+            {**p, "territory_name": names.get(p["territory"], _("National"))}
+            for p in f["practice_list"]
+        ],
+        "data_dictionary": DATA_DICTIONARY,
+        "exports": ["contributions", "responses", "practices", "proposals"],
+    }
