@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from egts import ratelimit
+from egts.cache import public_page
 from egts.models import Department
 from egts.moderation import ModerationError, ModerationStatus
 
@@ -68,6 +69,7 @@ def _card(contribution: Contribution) -> dict:
     }
 
 
+@public_page()
 def contribution_list(request):
     form = forms.ContributionFilterForm(request.GET or None)
     filters: dict = {}
@@ -97,6 +99,7 @@ def contribution_list(request):
     )
 
 
+@public_page()
 def contribution_detail(request, pk: int):
     contribution = get_object_or_404(
         Contribution.objects.visible_to(request.user).with_references(), pk=pk

@@ -10,7 +10,9 @@ from django.views.decorators.csrf import csrf_exempt
 _TABLE_READY = False
 
 
-def _ensure_table() -> None:
+def ensure_table() -> None:
+    """Creates the probe's table; the load test calls it once before gunicorn starts, since
+    several workers racing on CREATE TABLE IF NOT EXISTS can collide in PostgreSQL's catalog."""
     global _TABLE_READY
     if not _TABLE_READY:
         with connection.cursor() as cursor:
@@ -23,7 +25,7 @@ def _ensure_table() -> None:
 
 @csrf_exempt
 def ceiling(request):
-    _ensure_table()
+    ensure_table()
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO egts_load_probe DEFAULT VALUES RETURNING id")
         (probe_id,) = cursor.fetchone()

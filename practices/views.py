@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from egts.cache import public_page
 from egts.moderation import ModerationError, ModerationStatus
 
 from . import forms, services
@@ -69,6 +70,7 @@ def _page(request, queryset):
     return page
 
 
+@public_page()
 @require_GET
 def practice_catalogue(request):
     form = forms.PracticeFilterForm(request.GET or None)
@@ -88,6 +90,7 @@ def practice_catalogue(request):
     )
 
 
+@public_page()
 @require_GET
 def practice_detail(request, pk: int):
     practice = get_object_or_404(

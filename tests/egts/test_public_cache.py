@@ -1,0 +1,91 @@
+"""Anonymous public lists and details are served from the page cache, with zero SQL queries,
+and go stale as soon as what they show changes."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from contributions.services import contribution_moderate
+from egts.moderation import ModerationStatus
+from practices.services import practice_feature
+from tests.factories.contributions import ContributionFactory
+from tests.factories.egts import national_team_member
+from tests.factories.practices import PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published():
+    return {
+        "contribution": ContributionFactory(published=True, title="Plus de temps pour écouter"),
+        "practice": PracticeFactory(published=True, title="Un café des parents"),
+    }
+
+
+def _urls(published) -> list[str]:
+    return [
+        reverse("contributions:list"),
+        reverse("contributions:list") + "?q=temps&theme=T1",
+        reverse("contributions:detail", args=[published["contribution"].pk]),
+        reverse("practices:catalogue"),
+        reverse("practices:catalogue") + "?q=parents",
+        reverse("practices:detail", args=[published["practice"].pk]),
+    ]
+
+
+def test_anonymous_public_lists_and_details_are_served_without_sql(
+    client, published, django_assert_num_queries
+):
+    for url in _urls(published):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert first["X-Cache"] == "miss", url
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second["X-Cache"] == "hit", url
+        assert second.content == first.content
+
+
+def test_signed_in_visitors_are_never_served_a_shared_page(client, published):
+    anonymous = Client()
+    for url in _urls(published):
+        anonymous.get(url)
+    client.force_login(national_team_member())
+    for url in _urls(published):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "X-Cache" not in response, url
+
+
+def test_publishing_a_contribution_makes_the_cached_list_stale(
+    client, published, django_capture_on_commit_callbacks
+):
+    pending = ContributionFactory(title="Des locaux pour recevoir les familles")
+    url = reverse("contributions:list")
+    assert "Des locaux pour recevoir" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution_moderate(
+            contribution=pending,
+            moderator=national_team_member(),
+            decision="publish",
+            reason="",
+            message="",
+        )
+    pending.refresh_from_db()
+    assert pending.status == ModerationStatus.PUBLISHED
+    response = client.get(url)
+    assert response["X-Cache"] == "miss"
+    assert "Des locaux pour recevoir" in response.content.decode()
+
+
+def test_featuring_a_practice_makes_the_cached_catalogue_stale(
+    client, published, django_capture_on_commit_callbacks
+):
+    url = reverse("practices:catalogue") + "?featured=on"
+    assert "Un café des parents" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_feature(practice=published["practice"], user=national_team_member(), featured=True)
+    response = client.get(url)
+    assert response["X-Cache"] == "miss"
+    assert "Un café des parents" in response.content.decode()
