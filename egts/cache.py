@@ -62,7 +62,11 @@ def public_page(timeout: int | None = None):
             key = _key(request)
             cached = cache.get(key)
             if cached is not None:
-                content, headers = cached
+                content, headers, *nonce = cached
+                if nonce and nonce[0]:
+                    # The cached HTML carries the nonce of the response that was cached: the
+                    # CSP header (csp.middleware) must name that one, not a fresh one.
+                    request._csp_nonce = nonce[0]
                 response = HttpResponse(content)
                 for name, value in headers.items():
                     response[name] = value
@@ -74,7 +78,8 @@ def public_page(timeout: int | None = None):
             # A page that set a cookie (CSRF token, session) is personal: never share it.
             if response.status_code == 200 and not response.cookies and not response.streaming:
                 headers = {h: response[h] for h in _HEADERS_KEPT if h in response}
-                cache.set(key, (response.content, headers), seconds)
+                nonce = getattr(request, "_csp_nonce", None)
+                cache.set(key, (response.content, headers, nonce), seconds)
                 response["X-Cache"] = "miss"
             return response
 

@@ -1,16 +1,19 @@
 """The public site shell: home, the démarche, territories, the mandatory State pages."""
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .api_errors import UNAVAILABLE_RETRY_AFTER
 from .cache import bump_public_pages, public_page
 from .forms import TerritoryForm
 from .models import ActorCategory, Department, Policy, Region, Stage, Territory, Theme
@@ -207,4 +210,10 @@ def too_many_requests(request, exception=None):
 
 def server_error(request):
     # No request context: whatever broke (database, a context processor) must not break this too.
+    # Django calls this handler inside its ``except`` block, so the exception is at hand.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database is down, not the code: say "come back later", as the API's JSON 503 does.
+        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
