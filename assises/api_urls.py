@@ -3,7 +3,7 @@ malformed one gets the API's JSON 404 rather than the site's HTML error page."""
 
 from django.urls import path
 
-from . import api
+from . import api, api_synthesis
 
 urlpatterns = [
     path("moderation/", api.ModerationQueue.as_view(), name="api-moderation-queue"),
@@ -24,4 +24,20 @@ urlpatterns = [
     path(
         "proposals/<str:pk>/validate/", api.ProposalValidate.as_view(), name="api-proposal-validate"
     ),
+    path("syntheses/", api_synthesis.SynthesisList.as_view(), name="api-synthesis-list"),
+    path(
+        "syntheses/<str:pk>/", api_synthesis.SynthesisDetail.as_view(), name="api-synthesis-detail"
+    ),
+    path("syntheses/<str:pk>/pdf", api_synthesis.SynthesisPdf.as_view(), name="api-synthesis-pdf"),
+    path(
+        "syntheses/<str:pk>/publish/",
+        api_synthesis.SynthesisPublish.as_view(),
+        name="api-synthesis-publish",
+    ),
+    path(
+        "syntheses/<str:pk>/retry/",
+        api_synthesis.SynthesisRetry.as_view(),
+        name="api-synthesis-retry",
+    ),
+    path("exports/<str:kind>.csv", api_synthesis.Export.as_view(), name="api-export"),
 ]

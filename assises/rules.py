@@ -81,3 +81,18 @@ rules.add_perm("assises.forward_proposal", is_copil_lead_of)
 # Moderation and offline participation: the COPIL of the territory and the national team.
 rules.add_perm("assises.moderate_assise", copil_or_national)
 rules.add_perm("assises.enter_offline_contribution", copil_or_national)
+
+
+@rules.predicate
+def is_published_synthesis(user, synthesis) -> bool:
+    return synthesis is not None and synthesis.published and synthesis.status == "done"
+
+
+# The national synthesis: the national team builds and publishes it; published ones are public.
+rules.add_perm("assises.request_synthesis", is_national_team)
+rules.add_perm("assises.retry_synthesis", is_national_team)
+rules.add_perm("assises.publish_synthesis", is_national_team)
+rules.add_perm("assises.view_synthesis", is_national_team | is_published_synthesis)
+
+# Exports: every territory for the national team, its own for a COPIL (object: a territory).
+rules.add_perm("assises.export_data", copil_or_national)

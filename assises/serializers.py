@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -5,7 +6,15 @@ from contributions.models import Contribution
 from egts.models import Policy, Theme, User
 from practices.models import Practice
 
-from .models import Hypothesis, HypothesisReview, Proposal, Verdict, WorkingGroup
+from .models import (
+    Hypothesis,
+    HypothesisReview,
+    Proposal,
+    Synthesis,
+    SynthesisStatus,
+    Verdict,
+    WorkingGroup,
+)
 
 
 class CountsSerializer(serializers.Serializer):
@@ -210,3 +219,82 @@ class ModerationDecisionSerializer(serializers.Serializer):
 
     def get_by(self, entry) -> str | None:
         return entry.decided_by.email if entry.decided_by else None
+
+
+# ---- National synthesis ------------------------------------------------------------------
+
+# What the API publishes of the frozen figures: every aggregate, not the long lists that
+# only the report prints (they are in the CSV exports).
+API_FIGURE_KEYS = (
+    "contributions",
+    "practices",
+    "responses",
+    "proposals",
+    "by_territory",
+    "without_territory",
+    "by_theme",
+    "by_actor_category",
+    "responses_by_actor_category",
+    "by_source",
+    "theme_policy",
+    "convergences",
+)
+
+
+class SynthesisSerializer(serializers.ModelSerializer):
+    # A plain string in the schema: its name "status" would collide with other enums.
+    status = serializers.CharField(read_only=True, help_text="queued | running | done | failed")
+
+    class Meta:
+        model = Synthesis
+        fields = [
+            "id",
+            "version",
+            "status",
+            "progress",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "published",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+
+class FiguresSerializer(serializers.Serializer):
+    contributions = serializers.IntegerField()
+    practices = serializers.IntegerField()
+    responses = serializers.IntegerField()
+    proposals = serializers.IntegerField()
+    by_territory = serializers.DictField(child=serializers.DictField())
+    by_theme = serializers.DictField(child=serializers.DictField())
+    by_actor_category = serializers.DictField(child=serializers.IntegerField())
+
+
+class SynthesisDetailSerializer(SynthesisSerializer):
+    figures = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta(SynthesisSerializer.Meta):
+        fields = [*SynthesisSerializer.Meta.fields, "figures", "error", "pdf_url", "attempts"]
+        read_only_fields = fields
+
+    def get_figures(self, synthesis) -> FiguresSerializer:
+        return {k: synthesis.figures[k] for k in API_FIGURE_KEYS if k in synthesis.figures}
+
+    def get_error(self, synthesis) -> str | None:
+        return synthesis.error if synthesis.status == SynthesisStatus.FAILED else None
+
+    def get_pdf_url(self, synthesis) -> str | None:
+        if not synthesis.is_done:
+            return None
+        path = reverse("api-synthesis-pdf", args=[synthesis.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class SynthesisQueuedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import groups, hypotheses, moderation, proposals, workspace
+from .views import groups, hypotheses, moderation, proposals, synthesis, workspace
 
 app_name = "assises"
 
@@ -14,6 +14,14 @@ urlpatterns = [
     path("moderation/", moderation.queue, name="national-queue"),
     path("moderation/journal/", moderation.log, name="national-log"),
     path("moderation/journal.csv", moderation.log_csv, name="national-log-csv"),
+    path("synthese/", synthesis.synthesis_list, name="syntheses"),
+    path("synthese/demander/", synthesis.synthesis_request_view, name="synthesis-request"),
+    path("synthese/<int:pk>/", synthesis.synthesis_detail, name="synthesis-detail"),
+    path("synthese/<int:pk>/etat.json", synthesis.synthesis_status, name="synthesis-status"),
+    path("synthese/<int:pk>/relancer/", synthesis.synthesis_retry_view, name="synthesis-retry"),
+    path("synthese/<int:pk>/publier/", synthesis.synthesis_publish_view, name="synthesis-publish"),
+    path("synthese/<int:pk>/synthese.pdf", synthesis.synthesis_pdf, name="synthesis-pdf"),
+    path("synthese/<int:pk>/html/", synthesis.synthesis_html, name="synthesis-html"),
     path("groupes-nationaux/", groups.national_group_list, name="national-groups"),
     path(
         "groupes-nationaux/nouveau/",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("donnees-personnelles/", views.personal_data, name="footer-personal-data"),
     path("gestion-des-cookies/", views.cookies, name="footer-cookie-management"),
     path("plan-du-site/", views.sitemap, name="footer-sitemap"),
+    path("synthese-nationale/", include("assises.public_urls")),
 ]

@@ -64,7 +64,13 @@ def synthesis_figures() -> dict:
         }
 
     by_territory = {t.slug: empty_territory(t) for t in territories}
-    national = {"contributions": 0, "practices": 0, "responses": 0}
+    national = {
+        "contributions": 0,
+        "contributions_online": 0,
+        "contributions_offline": 0,
+        "practices": 0,
+        "responses": 0,
+    }
 
     def add(territory_id, key: str, n: int) -> None:
         target = by_territory[slug_of[territory_id]] if territory_id in slug_of else national

@@ -3,8 +3,6 @@ contributions collected offline, one by one or from a CSV file."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from egts.moderation import Flag
 
 from ..forms import BulkModerationForm, OfflineContributionForm, OfflineImportForm
 from ..models import OfflineEntry
+from ..services.exports import csv_lines
 from ..services.moderation import (
     CONTRIBUTION,
     ITEM_TYPES,
@@ -153,18 +152,11 @@ def log(request, slug=None):
     return render(request, "assises/workspace/log.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _log_lines(entries):
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(
-        ["date", "territoire", "type", "id", "titre", "decision", "motif", "message", "par"]
-    )
-    for entry in entries.iterator(chunk_size=1000):
-        yield writer.writerow(
+    # csv_lines neutralises cells a spreadsheet would run as formulas (titles, messages).
+    return csv_lines(
+        ["date", "territoire", "type", "id", "titre", "decision", "motif", "message", "par"],
+        (
             [
                 timezone.localtime(entry.decided_at).isoformat(timespec="seconds"),
                 entry.territory.slug if entry.territory else "national",
@@ -176,7 +168,9 @@ def _log_lines(entries):
                 entry.message,
                 entry.decided_by.email if entry.decided_by else "",
             ]
-        )
+            for entry in entries.iterator(chunk_size=1000)
+        ),
+    )
 
 
 @login_required
