@@ -40,6 +40,7 @@ lint: install
 	DEBUG=off SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  ALLOWED_HOSTS=egts.example $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(VENV)/bin/bandit -q -r egts contributions practices assises -lll
 
 # Every test, browser journeys included, on PostgreSQL and Redis (override DATABASE_URL/REDIS_URL).
 test: install browser-deps lint

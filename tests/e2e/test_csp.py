@@ -25,7 +25,9 @@ pytestmark = [
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+  window.__cspViolations.push(
+    `${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`
+  );
 });
 """
 
@@ -47,12 +49,12 @@ def _reference_data():
 def watched(page):
     """The page, with every CSP report of the console and of the DOM event collected."""
     console: list[str] = []
-    page.on(
-        "console",
-        lambda message: console.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
-    )
+
+    def keep_csp_reports(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            console.append(message.text)
+
+    page.on("console", keep_csp_reports)
     page.add_init_script(RECORD_VIOLATIONS)
     page.csp_console = console
     return page
@@ -129,7 +131,8 @@ def test_swagger_ui_starts_under_the_csp(watched):
     assert_no_violation(watched, "/api/v1/docs/", dsfr=False)
     # Swagger UI ran its nonce'd start-up script and rendered the schema it fetched.
     watched.locator(".swagger-ui .info .title").wait_for()
-    assert "API des États généraux du travail social" in watched.locator(".info .title").inner_text()
+    title = watched.locator(".info .title").inner_text()
+    assert "API des États généraux du travail social" in title
 
 
 def test_the_watch_catches_an_injected_inline_script(watched):
