@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("contributions.api_urls")),
     path("", include("practices.api_urls")),
     path("", include("assises.api_urls")),
+    path("", include("actionplan.api_urls")),
 ]

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "contributions",
     "practices",
     "assises",
+    "actionplan",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "contributions.models.QuestionKind",
         "ModerationStatusEnum": "egts.moderation.ModerationStatus",
         "ProposalStatusEnum": "assises.models.ProposalStatus",
+        "FollowUpStatusEnum": "actionplan.models.Status",
     },
 }
 

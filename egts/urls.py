@@ -12,6 +12,8 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("contributions.urls")),
     path("pratiques/", include("practices.urls")),
+    # Before assises: its <slug:slug>/ pages would shadow /espace/plan-d-action/.
+    path("", include("actionplan.urls")),
     path("espace/", include("assises.urls")),
     path("api/v1/", include("egts.api_urls")),
     path("health/", health.health, name="health"),

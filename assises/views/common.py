@@ -42,6 +42,10 @@ def workspace_menu(user, assise: Assise) -> dict:
         },
         {"label": _("Propositions"), "link": reverse("assises:proposals", args=[slug])},
         {"label": _("Rapport territorial"), "link": reverse("assises:report", args=[slug])},
+        {
+            "label": _("Suivi : actions locales"),
+            "link": reverse("actionplan:local-actions", args=[slug]),
+        },
     ]
     return {"title": str(assise.territory), "items": items, "heading_tag": "h2", "id": "workspace"}
 

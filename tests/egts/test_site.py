@@ -138,7 +138,8 @@ def test_territory_detail_shows_regions_departments_theme_and_place(
     client, settings, django_assert_num_queries
 ):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    with django_assert_num_queries(3):  # territory, its regions, their departments
+    # territory, its regions, their departments, its local actions (none: no indicator query)
+    with django_assert_num_queries(4):
         response = client.get(reverse("territory-detail", args=["grand-sud"]))
     html = response.content.decode()
     assert h1_of(response) == "Grand Sud"

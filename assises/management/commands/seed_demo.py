@@ -14,7 +14,13 @@ from django.db import transaction
 from egts import demo as accounts_demo
 
 # In order: contributions need the participant account, assises use both.
-CONTENT_MODULES = ("contributions.demo", "practices.demo", "assises.demo")
+CONTENT_MODULES = (
+    "contributions.demo",
+    "practices.demo",
+    "assises.demo",
+    "actionplan.demo",
+    "documents.demo",
+)
 
 
 class Command(BaseCommand):

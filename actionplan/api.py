@@ -1,0 +1,148 @@
+"""API v1, read only: the national action plan, its measures and updates, local actions."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assises.models import Proposal
+
+from . import serializers as s
+from .models import Axis, IndicatorValue, LocalAction, Measure, ProgressUpdate, Status
+
+
+def _proposals() -> Prefetch:
+    return Prefetch(
+        "proposals", queryset=Proposal.objects.select_related("territory").order_by("id")
+    )
+
+
+def _values() -> Prefetch:
+    return Prefetch("values", queryset=IndicatorValue.objects.order_by("indicator_id"))
+
+
+def _clean_params(serializer_class, params) -> dict:
+    # Strip NULs: PostgreSQL refuses them in strings, and a 500 is never an answer.
+    data = {key: (params.get(key) or "").replace("\x00", "")[:100] for key in params}
+    data = {key: value for key, value in data.items() if value}
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        raise exceptions.ValidationError(serializer.errors)
+    return serializer.validated_data
+
+
+class PlanView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: s.PlanSerializer}, summary="Plan d'action national")
+    def get(self, request):
+        summary = Measure.objects.plan_progress()
+        data = {
+            "progress": summary["progress"],
+            "total": summary["total"],
+            "by_status": {value: summary[value] for value in Status.values},
+            "axes": Axis.objects.with_progress(),
+        }
+        return Response(s.PlanSerializer(data).data)
+
+
+_MEASURE_FILTERS = [
+    OpenApiParameter("axis", int, description="Identifiant de l'axe"),
+    OpenApiParameter("status", str, description="planned, in_progress, done ou abandoned"),
+    OpenApiParameter("territory", str, description="Territoire d'origine (slug)"),
+    OpenApiParameter("theme", str, description="Thème d'origine (T1–T6)"),
+]
+
+
+class MeasureList(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.MeasureSerializer
+    queryset = Measure.objects.none()
+
+    def get_queryset(self):
+        filters = _clean_params(s.MeasureFilterSerializer, self.request.query_params)
+        queryset = Measure.objects.prefetch_related(_proposals(), "indicators")
+        if "axis" in filters:
+            queryset = queryset.filter(axis=filters["axis"])
+        if "status" in filters:
+            queryset = queryset.filter(status=filters["status"])
+        if "territory" in filters:
+            queryset = queryset.filter(proposals__territory=filters["territory"])
+        if "theme" in filters:
+            queryset = queryset.filter(proposals__theme=filters["theme"])
+        return queryset.distinct()
+
+    @extend_schema(parameters=_MEASURE_FILTERS, summary="Mesures du plan d'action")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class MeasureDetail(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.MeasureDetailSerializer
+    queryset = Measure.objects.none()
+
+    def get_object(self):
+        pk = str(self.kwargs["pk"])
+        if not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+            raise exceptions.NotFound
+        measure = (
+            Measure.objects.prefetch_related(
+                _proposals(),
+                "indicators",
+                Prefetch("updates", queryset=ProgressUpdate.objects.prefetch_related(_values())),
+            )
+            .filter(pk=int(pk))
+            .first()
+        )
+        if measure is None:
+            raise exceptions.NotFound
+        return measure
+
+
+class UpdateList(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.ProgressUpdateSerializer
+    queryset = ProgressUpdate.objects.none()
+
+    def get_queryset(self):
+        return (
+            ProgressUpdate.objects.filter(measure__isnull=False)
+            .prefetch_related(_values())
+            .order_by("-date", "-id")
+        )
+
+    @extend_schema(summary="Points d'avancement des mesures, du plus récent au plus ancien")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class LocalActionList(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.LocalActionSerializer
+    queryset = LocalAction.objects.none()
+
+    def get_queryset(self):
+        filters = _clean_params(s.LocalActionFilterSerializer, self.request.query_params)
+        queryset = LocalAction.objects.select_related("territory").prefetch_related(
+            _proposals(), "indicators"
+        )
+        if "territory" in filters:
+            queryset = queryset.filter(territory=filters["territory"])
+        if "status" in filters:
+            queryset = queryset.filter(status=filters["status"])
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("territory", str, description="Territoire (slug)"),
+            OpenApiParameter("status", str, description="planned, in_progress, done ou abandoned"),
+        ],
+        summary="Actions locales de suivi des territoires",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

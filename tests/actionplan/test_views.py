@@ -1,0 +1,337 @@
+"""HTML pages of the action plan: public plan, measure, CSV, feed, forms, participant blocks."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from actionplan.models import FollowUpPreference, Measure, Status
+from egts.models import Territory
+from tests.factories.actionplan import (
+    AxisFactory,
+    FollowUpPreferenceFactory,
+    ForwardedProposalFactory,
+    IndicatorFactory,
+    LocalActionFactory,
+    MeasureFactory,
+    ProgressUpdateFactory,
+)
+from tests.factories.assises import ProposalFactory, territory
+from tests.factories.contributions import ContributionFactory
+from tests.factories.egts import UserFactory, national_team_member
+
+pytestmark = pytest.mark.django_db
+
+
+def _measures(n: int, axis=None):
+    axis = axis or AxisFactory(title="Formations")
+    for index in range(n):
+        proposal = ForwardedProposalFactory(
+            territory=territory("grand-sud" if index % 2 else "sud-ouest")
+        )
+        measure = MeasureFactory(axis=axis, proposals=[proposal], in_progress=True)
+        IndicatorFactory(measure=measure)
+    return axis
+
+
+def test_plan_page_shows_axes_measures_status_progress_and_origins(client):
+    axis = AxisFactory(title="Rénover les formations")
+    south = ForwardedProposalFactory(title="Socle", theme_id="T2")
+    rhone = ForwardedProposalFactory(
+        title="Stages", territory=territory("rhone-alpes-auvergne"), theme_id="T2"
+    )
+    MeasureFactory(axis=axis, title="Socle commun", proposals=[south, rhone], in_progress=True)
+    MeasureFactory(axis=axis, title="Abandonnée", abandoned=True)
+
+    response = client.get(reverse("actionplan:plan"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Axe 1 : Rénover les formations" in html
+    assert "Socle commun" in html
+    names = Territory.objects.filter(slug__in=["grand-sud", "rhone-alpes-auvergne"]).order_by(
+        "order", "name"
+    )
+    assert f"Issue des territoires : {', '.join(t.name for t in names)}</p>" in html
+    assert 'aria-label="Avancement de l\'axe « Rénover les formations »">40 %' in html
+    assert response.context["summary"]["in_progress"] == 1
+    assert response.context["summary"]["abandoned"] == 1
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_plan_page_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
+    _measures(rows)
+
+    # axes + measures + proposals + plan summary (+ session-free anonymous request)
+    with django_assert_num_queries(4):
+        response = client.get(reverse("actionplan:plan"))
+
+    assert len(response.context["axes"][0].measure_rows) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_manage_page_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
+    _measures(rows)
+    client.force_login(national_team_member())
+
+    # session, user, axes, measures, proposals, summary, waiting proposals
+    with django_assert_num_queries(7):
+        response = client.get(reverse("actionplan:manage"))
+
+    assert response.status_code == 200
+
+
+def test_measure_page_shows_history_indicators_and_linked_contributions(client):
+    proposal = ForwardedProposalFactory(title="Socle", territory=territory("grand-sud"))
+    contribution = ContributionFactory(published=True, title="Former ensemble")
+    proposal.related_contributions.add(contribution, ContributionFactory(title="En attente"))
+    measure = MeasureFactory(proposals=[proposal], in_progress=True, budget=Decimal("1500000"))
+    indicator = IndicatorFactory(measure=measure, label="Diplômes", current_value=5)
+    update = ProgressUpdateFactory(measure=measure, text="Référentiel rédigé")
+    update.values.create(indicator=indicator, value=5)
+
+    response = client.get(measure.get_absolute_url())
+
+    html = response.content.decode()
+    assert "Référentiel rédigé" in html
+    assert "Statut : Prévue → En cours" in html
+    assert "Diplômes : 5 diplômes" in html
+    assert "Former ensemble" in html
+    assert "En attente" not in html
+    assert [t.slug for t in response.context["territories"]] == ["grand-sud"]
+
+
+def test_plan_csv_has_one_row_per_measure(client):
+    axis = AxisFactory(title="Formations")
+    proposal = ForwardedProposalFactory(territory=territory("grand-sud"), theme_id="T2")
+    measure = MeasureFactory(
+        axis=axis, title="Socle commun", proposals=[proposal], in_progress=True, budget=1000
+    )
+    IndicatorFactory(measure=measure, label="Diplômes", current_value=5, unit="")
+
+    response = client.get(reverse("actionplan:csv"))
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert rows[1] == [
+        "Formations",
+        str(measure.pk),
+        "Socle commun",
+        "En cours",
+        "40",
+        "DGCS",
+        "Régions",
+        "2016-09-01",
+        "1000.00",
+        "Diplômes: 5.00/14.00",
+        "grand-sud",
+        "T2",
+        str(proposal.pk),
+    ]
+
+
+def test_atom_feed_lists_measure_updates(client):
+    update = ProgressUpdateFactory(measure=MeasureFactory(title="Socle commun"))
+    LocalActionFactory()
+
+    response = client.get(reverse("actionplan:feed"))
+
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert "<title>Socle commun : En cours (40 %)</title>" in body
+    assert f"egts-plan-update-{update.pk}" in body
+
+
+def test_bad_measure_input_re_renders_with_values_and_field_errors(client):
+    client.force_login(national_team_member())
+    axis = AxisFactory()
+
+    response = client.post(
+        reverse("actionplan:measure-create"),
+        {
+            "axis": axis.pk,
+            "title": "Mon titre tapé",
+            "description": "",
+            "owner": "DGCS",
+            "order": 0,
+            "budget": "-5",
+            "indicators-TOTAL_FORMS": 1,
+            "indicators-INITIAL_FORMS": 0,
+            "indicators-0-label": "Diplômes",
+            "indicators-0-target_value": "",
+        },
+    )
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"description", "budget"}
+    assert response.context["formset"].errors == [
+        {"target_value": ["Indiquez la valeur cible de l'indicateur."]}
+    ]
+    html = response.content.decode()
+    assert 'value="Mon titre tapé"' in html
+    assert 'value="Diplômes"' in html
+    assert not Measure.objects.exists()
+
+
+def test_non_forwarded_proposal_is_a_field_error(client):
+    client.force_login(national_team_member())
+    draft = ProposalFactory()
+
+    response = client.post(
+        reverse("actionplan:measure-create"),
+        {
+            "axis": AxisFactory().pk,
+            "title": "Titre",
+            "description": "Texte",
+            "owner": "DGCS",
+            "order": 0,
+            "proposals": [draft.pk],
+            "indicators-TOTAL_FORMS": 0,
+            "indicators-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["proposals"]
+
+
+def test_measure_created_with_indicators_from_the_form(client):
+    client.force_login(national_team_member())
+    axis = AxisFactory()
+    proposals = [
+        ForwardedProposalFactory(),
+        ForwardedProposalFactory(territory=territory("sud-ouest")),
+    ]
+
+    response = client.post(
+        reverse("actionplan:measure-create"),
+        {
+            "axis": axis.pk,
+            "title": "Socle commun",
+            "description": "Texte",
+            "owner": "DGCS",
+            "order": 0,
+            "proposals": [p.pk for p in proposals],
+            "indicators-TOTAL_FORMS": 2,
+            "indicators-INITIAL_FORMS": 0,
+            "indicators-0-label": "Diplômes",
+            "indicators-0-target_value": "14",
+            "indicators-1-label": "",
+        },
+    )
+
+    measure = Measure.objects.get()
+    assert response["Location"] == measure.get_absolute_url()
+    assert list(measure.indicators.values_list("label", "target_value")) == [
+        ("Diplômes", Decimal("14.00"))
+    ]
+    assert measure.proposals.count() == 2
+
+
+def test_bad_progress_input_keeps_the_text_and_names_the_field(client):
+    client.force_login(national_team_member())
+    measure = MeasureFactory()
+
+    response = client.post(
+        reverse("actionplan:measure-progress", args=[measure.pk]),
+        {"date": "2015-03-01", "status": "abandoned", "progress": "140", "text": "Mon texte"},
+    )
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"progress", "abandon_reason"}
+    assert "Mon texte" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.status == Status.PLANNED
+
+
+def _contribution_behind_measure(author, *, status=Status.IN_PROGRESS):
+    proposal = ForwardedProposalFactory(title="Socle")
+    contribution = ContributionFactory(published=True, author=author, title="Ma contribution")
+    proposal.related_contributions.add(contribution)
+    measure = MeasureFactory(proposals=[proposal], title="Socle commun", status=status)
+    return contribution, measure
+
+
+def test_published_contribution_page_shows_its_proposals_and_measures(client):
+    contribution, measure = _contribution_behind_measure(UserFactory())
+
+    html = client.get(contribution.get_absolute_url()).content.decode()
+
+    assert "Ce qu'est devenue cette contribution" in html
+    assert "Elle a nourri la proposition « Socle » (Grand Sud)." in html
+    assert f'<a href="{measure.get_absolute_url()}">Socle commun</a>' in html
+    assert "En cours" in html
+
+
+def test_participant_space_shows_measures_and_the_opt_in(client):
+    author = UserFactory()
+    _contribution_behind_measure(author)
+    client.force_login(author)
+
+    html = client.get(reverse("participant-space")).content.decode()
+
+    assert "Ce que sont devenues mes contributions" in html
+    assert "Proposition « Socle » (Grand Sud)" in html
+    assert "Socle commun" in html
+    assert 'name="notify_measure_status"' in html
+
+
+def test_opt_in_then_out_from_participant_space(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(reverse("actionplan:preference"), {"notify_measure_status": "on"})
+    assert response["Location"] == reverse("participant-space") + "#suivi-contributions"
+    assert FollowUpPreference.objects.get(user=user).notify_measure_status is True
+
+    client.post(reverse("actionplan:preference"), {})
+    assert FollowUpPreference.objects.get(user=user).notify_measure_status is False
+
+
+def test_anonymous_cannot_set_a_preference(client):
+    response = client.post(reverse("actionplan:preference"), {"notify_measure_status": "on"})
+
+    assert response.status_code == 302
+    assert not FollowUpPreference.objects.exists()
+
+
+def test_progress_form_status_change_mails_the_opted_in_author(
+    client, django_capture_on_commit_callbacks
+):
+    author = UserFactory(email="auteur@exemple.fr")
+    FollowUpPreferenceFactory(user=author)
+    _contribution, measure = _contribution_behind_measure(author, status=Status.PLANNED)
+    client.force_login(national_team_member())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("actionplan:measure-progress", args=[measure.pk]),
+            {"date": "2015-03-01", "status": "in_progress", "progress": 30, "text": "Lancée"},
+        )
+
+    assert [m.to for m in mail.outbox] == [["auteur@exemple.fr"]]
+
+
+def test_territory_page_shows_its_local_actions(client):
+    LocalActionFactory(title="Réseau des formateurs", status=Status.IN_PROGRESS, progress=50)
+    LocalActionFactory(title="Ailleurs", territory=territory("sud-ouest"))
+
+    html = client.get(reverse("territory-detail", args=["grand-sud"])).content.decode()
+
+    assert "Suivi des assises : actions locales" in html
+    assert "Réseau des formateurs" in html
+    assert "Ailleurs" not in html
+    assert "50 %" in html
+
+
+def test_workspace_menu_links_to_the_follow_up(client):
+    from tests.factories.egts import copil_member
+
+    client.force_login(copil_member("grand-sud"))
+
+    html = client.get(reverse("assises:dashboard", args=["grand-sud"])).content.decode()
+
+    assert reverse("actionplan:local-actions", args=["grand-sud"]) in html
