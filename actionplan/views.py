@@ -28,6 +28,13 @@ def _plan_link() -> dict:
     return {"url": reverse("actionplan:plan"), "title": _("Plan d'action national")}
 
 
+def _posted(request, *, files: bool = False):
+    """The submitted data, even empty: an empty POST is a bound form with its errors."""
+    if request.method != "POST":
+        return None
+    return request.FILES if files else request.POST
+
+
 def _require(user, permission: str, obj=None) -> None:
     if not user.has_perm(permission, obj):
         raise PermissionDenied
@@ -254,7 +261,7 @@ def axis_edit(request, pk: int):
 
 
 def _axis_page(request, *, axis: Axis | None, title: str):
-    form = forms.AxisForm(request.POST or None, instance=axis)
+    form = forms.AxisForm(_posted(request), instance=axis)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -319,8 +326,8 @@ def measure_create(request):
         initial["proposals"] = [v for v in request.GET.getlist("proposals") if v.isdigit()]
         if request.GET.get("axis", "").isdigit():
             initial["axis"] = request.GET["axis"]
-    form = forms.MeasureForm(request.POST or None, initial=initial)
-    formset = forms.indicator_formset(request.POST or None)
+    form = forms.MeasureForm(_posted(request), initial=initial)
+    formset = forms.indicator_formset(_posted(request))
     title = _("Nouvelle mesure")
 
     def save(data, indicators):
@@ -348,8 +355,8 @@ def measure_create(request):
 def measure_edit(request, pk: int):
     measure = get_object_or_404(Measure.objects.prefetch_related("indicators"), pk=pk)
     _require(request.user, "actionplan.change_measure", measure)
-    form = forms.MeasureForm(request.POST or None, instance=measure)
-    formset = forms.indicator_formset(request.POST or None, owner=measure)
+    form = forms.MeasureForm(_posted(request), instance=measure)
+    formset = forms.indicator_formset(_posted(request), owner=measure)
     title = _("Modifier la mesure")
 
     def save(data, indicators):
@@ -378,7 +385,7 @@ def _progress_page(request, *, target, record, title, breadcrumb, redirect_to, l
         **{"measure" if isinstance(target, Measure) else "local_action": target}
     )
     initial = {"status": target.status, "progress": target.progress}
-    form = forms.ProgressForm(request.POST or None, initial=initial, indicators=indicators)
+    form = forms.ProgressForm(_posted(request), initial=initial, indicators=indicators)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -472,8 +479,8 @@ def local_action_create(request, slug: str):
     assise = _get_assise(request.user, slug)
     _require(request.user, "actionplan.add_localaction", assise.territory)
     territory = assise.territory
-    form = forms.LocalActionForm(request.POST or None, territory=territory)
-    formset = forms.indicator_formset(request.POST or None)
+    form = forms.LocalActionForm(_posted(request), territory=territory)
+    formset = forms.indicator_formset(_posted(request))
     title = _("Nouvelle action locale")
 
     def save(data, indicators):
@@ -511,8 +518,8 @@ def _get_local_action(user, pk: int) -> tuple[LocalAction, Assise]:
 def local_action_edit(request, pk: int):
     action, assise = _get_local_action(request.user, pk)
     _require(request.user, "actionplan.change_localaction", action)
-    form = forms.LocalActionForm(request.POST or None, instance=action, territory=action.territory)
-    formset = forms.indicator_formset(request.POST or None, owner=action)
+    form = forms.LocalActionForm(_posted(request), instance=action, territory=action.territory)
+    formset = forms.indicator_formset(_posted(request), owner=action)
     title = _("Modifier l'action locale")
 
     def save(data, indicators):

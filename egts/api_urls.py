@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("practices.api_urls")),
     path("", include("assises.api_urls")),
     path("", include("actionplan.api_urls")),
+    path("", include("documents.api_urls")),
 ]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "practices",
     "assises",
     "actionplan",
+    "documents",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pratiques/", include("practices.urls")),
     # Before assises: its <slug:slug>/ pages would shadow /espace/plan-d-action/.
     path("", include("actionplan.urls")),
+    path("documentation/", include("documents.urls")),
     path("espace/", include("assises.urls")),
     path("api/v1/", include("egts.api_urls")),
     path("health/", health.health, name="health"),

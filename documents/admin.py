@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .models import Document, DocumentShare
+
+
+class DocumentShareInline(admin.TabularInline):
+    model = DocumentShare
+    extra = 0
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "territory", "date", "is_public"]
+    list_filter = ["kind", "is_public", "territory"]
+    search_fields = ["title", "author"]
+    inlines = [DocumentShareInline]

@@ -1,0 +1,230 @@
+"""Pages of the documentation centre: browse with filters and search, read, add, share."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from egts.models import Territory
+
+from . import forms, services
+from .models import Document
+
+PAGE_SIZE = 12
+MAX_UPLOAD_BODY = 16 * 1024 * 1024
+
+
+def _centre_link() -> dict:
+    return {"url": reverse("documents:list"), "title": _("Centre de documentation")}
+
+
+def _posted(request, *, files: bool = False):
+    """The submitted data, even empty: an empty POST is a bound form with its errors."""
+    if request.method != "POST":
+        return None
+    return request.FILES if files else request.POST
+
+
+def _require(user, permission: str, obj=None) -> None:
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+@require_GET
+def document_list(request):
+    territories = list(Territory.objects.order_by("order", "name").only("slug", "name", "order"))
+    form = forms.DocumentFilterForm(request.GET or None, territories=territories)
+    filters, q = form.filters() if form.is_bound else ({}, "")
+    documents = (
+        Document.objects.visible_to(request.user).filtered(**filters).search(q).with_references()
+    )
+    paginator = Paginator(documents, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
+    return render(
+        request,
+        "documents/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "documents": page.object_list,
+            "is_filtered": bool(filters or q),
+            "can_add": request.user.has_perm("documents.add_document"),
+            "breadcrumb_data": {"links": [], "current": _("Centre de documentation")},
+        },
+    )
+
+
+def _visible(user, pk: int) -> Document:
+    return get_object_or_404(Document.objects.visible_to(user).with_references(), pk=pk)
+
+
+@require_GET
+def document_detail(request, pk: int):
+    document = _visible(request.user, pk)
+    user = request.user
+    can_share = user.has_perm("documents.share_document", document)
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "document": document,
+            "can_change": user.has_perm("documents.change_document", document),
+            "can_publish": user.has_perm("documents.publish_document", document),
+            "can_share": can_share,
+            "shares": list(document.shares.select_related("territory")) if can_share else [],
+            "breadcrumb_data": {"links": [_centre_link()], "current": document.title},
+        },
+    )
+
+
+@require_GET
+def document_download(request, pk: int):
+    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.file_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _too_large(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BODY
+    except ValueError:
+        return False
+
+
+def _form_page(request, *, document: Document | None, title: str):
+    user = request.user
+    if request.method == "POST" and _too_large(request):
+        form = forms.DocumentForm(instance=document, user=user)
+        messages.error(request, _("Votre envoi dépasse 10 Mo : il n'a pas été reçu."))
+        return _render_form(request, form, title, document, status=413)
+    form = forms.DocumentForm(
+        _posted(request), _posted(request, files=True), instance=document, user=user
+    )
+    if request.method != "POST":
+        return _render_form(request, form, title, document)
+    if form.is_valid():
+        data = form.cleaned_data
+        uploaded = data.get("file_upload")
+        try:
+            if document is None:
+                document = services.document_create(created_by=user, data=data, uploaded=uploaded)
+            else:
+                document = services.document_update(
+                    document=document, updated_by=user, data=data, uploaded=uploaded
+                )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                field = "file_upload" if field == "file" else field
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Le document est enregistré."))
+            return redirect(document)
+    return _render_form(request, form, title, document, status=400)
+
+
+def _render_form(request, form, title, document, status=200):
+    links = [_centre_link()]
+    if document is not None and document.pk:
+        links.append({"url": document.get_absolute_url(), "title": document.title})
+    return render(
+        request,
+        "documents/form.html",
+        {"form": form, "title": title, "breadcrumb_data": {"links": links, "current": title}},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request):
+    _require(request.user, "documents.add_document")
+    return _form_page(request, document=None, title=_("Ajouter un document"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk: int):
+    document = _visible(request.user, pk)
+    _require(request.user, "documents.change_document", document)
+    return _form_page(request, document=document, title=_("Modifier le document"))
+
+
+@login_required
+@require_POST
+def document_publish(request, pk: int):
+    document = _visible(request.user, pk)
+    _require(request.user, "documents.publish_document", document)
+    is_public = request.POST.get("public") == "1"
+    services.document_set_public(document=document, user=request.user, is_public=is_public)
+    messages.success(
+        request,
+        _("Le document est public.")
+        if is_public
+        else _("Le document n'est plus visible que des territoires concernés."),
+    )
+    return redirect(document)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_share(request, pk: int):
+    document = _visible(request.user, pk)
+    _require(request.user, "documents.share_document", document)
+    form = forms.ShareForm(_posted(request), document=document)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                shares = services.document_share(
+                    document=document,
+                    shared_by=request.user,
+                    territories=form.cleaned_data["territories"],
+                )
+            except ValidationError as error:
+                form.add_error("territories", error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Document partagé avec %(count)s territoire(s).") % {"count": len(shares)}
+                    if shares
+                    else _("Ces territoires avaient déjà reçu ce document."),
+                )
+                return redirect(document)
+        status = 400
+    return render(
+        request,
+        "documents/share.html",
+        {
+            "document": document,
+            "form": form,
+            "breadcrumb_data": {
+                "links": [
+                    _centre_link(),
+                    {"url": document.get_absolute_url(), "title": document.title},
+                ],
+                "current": _("Partager avec des territoires"),
+            },
+        },
+        status=status,
+    )
