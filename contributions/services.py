@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -38,6 +40,10 @@ from .models import (
 
 # --- Contributions ----------------------------------------------------------------------
 
+# The same contribution sent again this soon by its author is the same submission
+# (double click, browser or network retry): it answers the first one, not a copy.
+RESUBMISSION_WINDOW = datetime.timedelta(minutes=10)
+
 
 def refresh_search_vectors(ids: Iterable[int]) -> None:
     """Recompute the stored search vector (title weighs more than the text)."""
@@ -63,7 +69,29 @@ def contribution_submit(
     actor_category: str,
     source: str = ContributionSource.ONLINE,
 ) -> Contribution:
-    """A new contribution, pending in its territory's queue (national without department)."""
+    """A new contribution, pending in its territory's queue (national without department).
+
+    An identical one from the same author in the last RESUBMISSION_WINDOW is returned
+    instead of a copy. Offline entries (no author) are never merged.
+    """
+    if getattr(author, "is_authenticated", False):
+        # Locks the author's row: two copies sent at once wait for each other, and the
+        # second one finds the first.
+        get_user_model().objects.select_for_update().filter(pk=author.pk).first()
+        earlier = (
+            Contribution.objects.filter(
+                author=author,
+                kind=kind,
+                title=title,
+                body=body,
+                department=department,
+                submitted_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if earlier is not None:
+            return earlier
     contribution = Contribution.objects.create(
         kind=kind,
         title=title,

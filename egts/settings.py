@@ -128,6 +128,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: per-process memory by default, Redis in production (CACHE_URL).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://egts")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache holds nothing that cannot be recomputed: with Redis down, pages and
+    # submissions keep working on a cold cache instead of failing (egts/cache_backends.py).
+    CACHES["default"]["BACKEND"] = "egts.cache_backends.ResilientRedisCache"
 # Public pages cached whole for anonymous visitors (egts/cache.py); moderation
 # decisions make them stale at once, this bounds staleness for everything else.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)

@@ -128,9 +128,11 @@ def test_malformed_json_answers_400(participant_client):
 
 def test_rate_limit_per_account_answers_429_with_retry_after(participant_client, settings):
     settings.EGTS_RATE_LIMIT_RULES = {"contribution_submit": (2, 3600)}
-    for _ in range(2):
-        assert participant_client.post(URL, valid_payload(), format="json").status_code == 201
-    response = participant_client.post(URL, valid_payload(), format="json")
+    # Different titles: the same contribution sent again is merged, not counted twice.
+    for number in range(2):
+        payload = valid_payload(title=f"Un référent de parcours {number}")
+        assert participant_client.post(URL, payload, format="json").status_code == 201
+    response = participant_client.post(URL, valid_payload(title="Un troisième"), format="json")
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert Contribution.objects.count() == 2

@@ -1,7 +1,8 @@
 """Faults with the real services stopped: PostgreSQL or Redis goes away under the platform.
 
 Each test runs gunicorn with production settings against a private PostgreSQL cluster
-and a private Redis server (tests/fixtures/services.py), then stops one of them.
+and a private Redis server (tests/fixtures/services.py), then stops one of them. Redis is
+both the Celery broker and the cache, as in production (.env.example).
 """
 
 import json
@@ -13,17 +14,72 @@ from tests.fixtures.services import AppServer, PrivatePostgres, PrivateRedis
 pytestmark = pytest.mark.faults
 
 
+# Run in the platform's own database: a participant with an API token, an open questionnaire.
+CREATE_FIXTURES = """
+import json
+from rest_framework.authtoken.models import Token
+from tests.factories.contributions import build_questionnaire
+from tests.factories.egts import UserFactory
+user = UserFactory(email="panne@exemple.fr")
+questionnaire = build_questionnaire(slug="panne")
+single = questionnaire.questions.get(kind="single")
+scale = questionnaire.questions.get(kind="scale")
+answers = [
+    {{"question": single.id, "choice": single.choices.get(label="Non").id}},
+    {{"question": scale.id, "value": 3}},
+]
+with open("{out}", "w") as out:
+    json.dump({{"token": Token.objects.create(user=user).key, "answers": answers}}, out)
+"""
+
+CONTRIBUTION = {
+    "kind": "proposal",
+    "title": "Un référent de parcours",
+    "body": "Chaque personne devrait avoir un référent unique qui coordonne son parcours.",
+    "themes": ["T4"],
+    "policies": ["P1"],
+    "department": "13",
+    "actor_category": "professionnels",
+}
+
+
+def post_json(app, path: str, payload: dict, token: str | None = None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    return app.request("POST", path, data=json.dumps(payload).encode(), headers=headers)
+
+
+def count(app, model: str) -> int:
+    """Rows in the platform's database, counted by the ORM in a process of its own."""
+    out = app.workdir / "count.txt"
+    app.manage(
+        "shell",
+        "-c",
+        f"from django.apps import apps; open('{out}', 'w').write("
+        f"str(apps.get_model('{model}').objects.count()))",
+    )
+    return int(out.read_text())
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("faults")
     postgres, redis = PrivatePostgres(workdir), PrivateRedis(workdir)
     postgres.start()
     redis.start()
-    app = AppServer(workdir, database_url=postgres.url, redis_url=redis.url)
+    app = AppServer(
+        workdir,
+        database_url=postgres.url,
+        redis_url=redis.url,
+        extra_env={"CACHE_URL": f"rediscache://127.0.0.1:{redis.port}/1"},
+    )
     app.manage("migrate", "--noinput", "-v0")
     app.manage("collectstatic", "--noinput", "-v0")
+    fixtures = workdir / "fixtures.json"
+    app.manage("shell", "-c", CREATE_FIXTURES.format(out=fixtures))
     app.start()
-    yield {"app": app, "postgres": postgres, "redis": redis}
+    yield {"app": app, "postgres": postgres, "redis": redis, **json.loads(fixtures.read_text())}
     app.stop()
     redis.stop()
     postgres.remove()
@@ -42,12 +98,36 @@ def test_redis_down_health_names_the_broker_and_pages_still_answer(stack):
         status, body, _headers = app.get("/health/")
         assert status == 503
         assert json.loads(body)["checks"] == {"database": "ok", "broker": "down"}
-        page_status, page, _ = app.get("/")
-        assert page_status == 200
-        assert "fr-header" in page
+        # The cache is Redis too: pages are served uncached rather than failing.
+        for path in ("/", "/la-demarche/", "/contributions/", "/questionnaires/"):
+            page_status, page, _ = app.get(path)
+            assert page_status == 200, path
+            assert "fr-header" in page
     finally:
         redis.start()
     assert app.get("/health/")[0] == 200
+
+
+def test_redis_down_contributions_and_questionnaire_answers_are_still_saved(stack):
+    app, redis = stack["app"], stack["redis"]
+    contributions_before = count(app, "contributions.Contribution")
+    responses_before = count(app, "contributions.Response")
+    redis.stop()
+    try:
+        status, body, _ = post_json(app, "/api/v1/contributions/", CONTRIBUTION, stack["token"])
+        assert status == 201, body
+        assert json.loads(body)["status"] == "pending"
+        status, body, _ = post_json(
+            app,
+            "/api/v1/questionnaires/panne/responses/",
+            {"actor_category": "usagers", "department": "13", "answers": stack["answers"]},
+        )
+        assert status == 201, body
+    finally:
+        redis.start()
+    # Nothing lost: both rows are in PostgreSQL once Redis is back, nothing twice.
+    assert count(app, "contributions.Contribution") == contributions_before + 1
+    assert count(app, "contributions.Response") == responses_before + 1
 
 
 def test_postgres_down_pages_answer_a_dsfr_503_and_health_503(stack):
