@@ -89,7 +89,9 @@ class ContributionSubmitUser(_Base):
             "/api/v1/contributions/",
             json={
                 "kind": "expectation",
-                "title": "Mieux coordonner les acteurs",
+                # A distinct title each time: an identical contribution resent by its author
+                # within minutes is merged with the first (double-click protection).
+                "title": f"Mieux coordonner les acteurs n° {random.randrange(10**9)}",
                 "body": "Les travailleurs sociaux ont besoin de temps pour se coordonner.",
                 "themes": ["T4"],
                 "policies": ["P1"],
