@@ -127,10 +127,14 @@ def indicator_formset(data=None, *, owner=None) -> forms.BaseFormSet:
         ]
     formset = IndicatorFormSet(data, initial=initial, prefix="indicators")
     for number, form in enumerate(formset.forms, start=1):
-        for name in ("label", "unit", "target_value", "delete"):
-            form.fields[name].label = f"{form.fields[name].label} {number}"
         if number > len(initial):
             del form.fields["delete"]
+        for name in ("label", "unit", "target_value", "delete"):
+            if name in form.fields:
+                label = f"{form.fields[name].label} {number}"
+                # DsfrBaseForm builds the bound fields in __init__: relabel both.
+                form.fields[name].label = label
+                form[name].label = label
     return formset
 
 
