@@ -436,3 +436,43 @@ def test_list_page_is_in_the_sitemap(client):
 
     assert f'<a href="{reverse("documents:list")}">Centre de documentation</a>' in html
     assert f'<a href="{reverse("actionplan:plan")}">Plan d\'action national</a>' in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_share(client, roles, role):
+    document = DocumentFactory(territorial=True, private=True)
+    target = territory("grand-est")
+
+    response = _as(client, roles, role).post(
+        reverse("documents:share", args=[document.pk]), {"territories": [target.pk]}
+    )
+
+    expected = {**EDIT, "member": 302, "lead": 302, "national": 302}[role]
+    assert _outcome(response) == expected
+    shared = list(document.shares.values_list("territory_id", flat=True))
+    assert shared == ([target.pk] if expected == 302 else [])
+
+
+def test_shared_territory_sees_the_private_document_but_cannot_change_it(client):
+    document = DocumentFactory(territorial=True, private=True, title="Avant-première")
+    DocumentShareFactory(document=document, territory=territory("sud-ouest"))
+    client.force_login(copil_member("sud-ouest", role="copil_lead"))
+
+    assert client.get(document.get_absolute_url()).status_code == 200
+    response = client.post(reverse("documents:publish", args=[document.pk]), {"public": "1"})
+
+    assert response.status_code == 403
+    document.refresh_from_db()
+    assert document.is_public is False
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_api_list_query_count_is_constant(client, django_assert_num_queries, rows):
+    for _ in range(rows):
+        DocumentFactory(territorial=True, themes=[Theme.objects.get(code="T2")])
+
+    # count, page, themes, policies
+    with django_assert_num_queries(4):
+        response = client.get(reverse("api-document-list"), {"page_size": 100})
+
+    assert response.json()["count"] == rows
