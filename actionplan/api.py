@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -23,6 +24,10 @@ def _proposals() -> Prefetch:
 
 def _values() -> Prefetch:
     return Prefetch("values", queryset=IndicatorValue.objects.order_by("indicator_id"))
+
+
+# A page number past the end answers 404 (DRF's pagination): say so in the schema.
+PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
 
 
 def _clean_params(serializer_class, params) -> dict:
@@ -76,7 +81,11 @@ class MeasureList(generics.ListAPIView):
             queryset = queryset.filter(proposals__theme=filters["theme"])
         return queryset.distinct()
 
-    @extend_schema(parameters=_MEASURE_FILTERS, summary="Mesures du plan d'action")
+    @extend_schema(
+        parameters=_MEASURE_FILTERS,
+        responses={200: s.MeasureSerializer(many=True), 404: PAGE_NOT_FOUND},
+        summary="Mesures du plan d'action",
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -116,7 +125,10 @@ class UpdateList(generics.ListAPIView):
             .order_by("-date", "-id")
         )
 
-    @extend_schema(summary="Points d'avancement des mesures, du plus récent au plus ancien")
+    @extend_schema(
+        responses={200: s.ProgressUpdateSerializer(many=True), 404: PAGE_NOT_FOUND},
+        summary="Points d'avancement des mesures, du plus récent au plus ancien",
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -142,6 +154,7 @@ class LocalActionList(generics.ListAPIView):
             OpenApiParameter("territory", str, description="Territoire (slug)"),
             OpenApiParameter("status", str, description="planned, in_progress, done ou abandoned"),
         ],
+        responses={200: s.LocalActionSerializer(many=True), 404: PAGE_NOT_FOUND},
         summary="Actions locales de suivi des territoires",
     )
     def get(self, request, *args, **kwargs):

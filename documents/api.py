@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.permissions import AllowAny
 
 from . import serializers as s
 from .models import Document, DocumentKind
+
+PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
 
 
 class DocumentList(generics.ListAPIView):
@@ -44,6 +47,7 @@ class DocumentList(generics.ListAPIView):
             OpenApiParameter("policy", str, description="Code de la politique (P1–P5)"),
             OpenApiParameter("q", str, description="Recherche plein texte en français"),
         ],
+        responses={200: s.DocumentSerializer(many=True), 404: PAGE_NOT_FOUND},
         summary="Documents du centre de documentation",
     )
     def get(self, request, *args, **kwargs):
