@@ -66,7 +66,7 @@ def _store_file(document: Document, uploaded) -> str | None:
     return previous
 
 
-def _save(document: Document, data: Mapping, uploaded, *, is_new: bool) -> Document:
+def _save(document: Document, data: Mapping, uploaded) -> Document:
     previous = _store_file(document, uploaded) if uploaded else None
     if not document.file and not document.url:
         raise ValidationError({"file": [_("Joignez un fichier ou indiquez un lien.")]})
@@ -96,7 +96,7 @@ def document_create(*, created_by: User, data: Mapping, uploaded=None) -> Docume
     _check_territory(created_by, data.get("territory"))
     document = Document(created_by=created_by)
     _apply(document, data)
-    return _save(document, data, uploaded, is_new=True)
+    return _save(document, data, uploaded)
 
 
 @transaction.atomic
@@ -105,7 +105,7 @@ def document_update(*, document: Document, updated_by: User, data: Mapping, uplo
     if "territory" in data and data["territory"] != document.territory:
         _check_territory(updated_by, data["territory"])
     _apply(document, data)
-    return _save(document, data, uploaded, is_new=False)
+    return _save(document, data, uploaded)
 
 
 @transaction.atomic

@@ -476,3 +476,38 @@ def test_api_list_query_count_is_constant(client, django_assert_num_queries, row
         response = client.get(reverse("api-document-list"), {"page_size": 100})
 
     assert response.json()["count"] == rows
+
+
+def test_private_file_is_404_to_the_public_and_served_to_its_territory(client):
+    document = services.document_create(
+        created_by=national_team_member(),
+        data=_data(),
+        uploaded=SimpleUploadedFile("guide.pdf", PDF),
+    )
+
+    assert client.get(reverse("documents:download", args=[document.pk])).status_code == 404
+    client.force_login(copil_member("grand-sud", role="facilitator"))
+    response = client.get(reverse("documents:download", args=[document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="guide.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_replacing_the_file_keeps_one_file(client, django_capture_on_commit_callbacks):
+    national = national_team_member()
+    document = services.document_create(
+        created_by=national, data=_data(), uploaded=SimpleUploadedFile("v1.pdf", PDF)
+    )
+    first = document.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_update(
+            document=document,
+            updated_by=national,
+            data={"title": "Version 2"},
+            uploaded=SimpleUploadedFile("v2.pdf", PDF),
+        )
+
+    assert document.file_name == "v2.pdf"
+    assert document.file.storage.exists(document.file.name)
+    assert not document.file.storage.exists(first)
