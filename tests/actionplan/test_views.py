@@ -335,3 +335,13 @@ def test_workspace_menu_links_to_the_follow_up(client):
     html = client.get(reverse("assises:dashboard", args=["grand-sud"])).content.decode()
 
     assert reverse("actionplan:local-actions", args=["grand-sud"]) in html
+
+
+def test_main_menu_leads_to_the_plan_and_the_documentation(client):
+    html = client.get(reverse("actionplan:plan")).content.decode()
+
+    assert (
+        f'<a class="fr-nav__link" href="{reverse("actionplan:plan")}" aria-current="page">'
+        "Plan d'action</a>"
+    ) in html
+    assert f'<a class="fr-nav__link" href="{reverse("documents:list")}">Documentation</a>' in html
