@@ -34,3 +34,11 @@ def territory_follow_up(territory):
         .order_by("created_at", "id")
     )
     return {"actions": list(actions)}
+
+
+@register.inclusion_tag("actionplan/_proposal_follow_up.html")
+def proposal_follow_up(proposal):
+    return {
+        "measures": list(proposal.measures.select_related("axis").order_by("id")),
+        "actions": list(proposal.local_actions.order_by("id")),
+    }

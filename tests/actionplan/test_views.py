@@ -345,3 +345,17 @@ def test_main_menu_leads_to_the_plan_and_the_documentation(client):
         "Plan d'action</a>"
     ) in html
     assert f'<a class="fr-nav__link" href="{reverse("documents:list")}">Documentation</a>' in html
+
+
+def test_back_office_proposal_page_shows_the_measure_it_became(client):
+    from tests.factories.egts import copil_member
+
+    proposal = ForwardedProposalFactory()
+    measure = MeasureFactory(proposals=[proposal], title="Socle commun", in_progress=True)
+    LocalActionFactory(title="Réseau local", proposals=[proposal])
+    client.force_login(copil_member("grand-sud"))
+
+    html = client.get(reverse("assises:proposal-detail", args=[proposal.pk])).content.decode()
+
+    assert f'<a href="{measure.get_absolute_url()}">Socle commun</a>' in html
+    assert "Action locale : Réseau local" in html
