@@ -192,3 +192,43 @@ def test_copil_follows_up_locally_and_anyone_browses_the_documentation(
     page.get_by_role("link", name="Guide de méthode des assises").click()
     page.get_by_role("heading", name="Guide de méthode des assises", level=1).wait_for()
     assert_accessible(page)
+
+
+def test_national_team_files_shares_and_publishes_a_document(page, sign_in, assert_accessible):
+    from documents.models import Document
+    from tests.factories.actionplan import IndicatorFactory, MeasureFactory
+
+    measure = MeasureFactory(title="Socle commun")
+    IndicatorFactory(measure=measure, label="Diplômes")
+    sign_in(national_team_member())
+
+    page.goto(f"/espace/plan-d-action/mesures/{measure.pk}/modifier/")
+    page.get_by_label("Indicateur 1", exact=True).wait_for()
+    assert_accessible(page)
+
+    page.goto("/documentation/")
+    page.get_by_role("link", name="Ajouter un document").click()
+    page.get_by_label("Titre").fill("Rapport de l'état des lieux")
+    page.get_by_label("Type de document").select_option("report")
+    page.get_by_label("Auteur ou organisme").fill("Équipe nationale")
+    page.get_by_label("Date du document").fill("2013-09-30")
+    page.get_by_label("Résumé").fill("Les études existantes sur le travail social.")
+    page.get_by_label("Lien", exact=True).fill("https://exemple.fr/rapport.pdf")
+    assert_accessible(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("heading", name="Rapport de l'état des lieux", level=1).wait_for()
+    assert_accessible(page)
+    document = Document.objects.get()
+    assert (document.territory, document.is_public) == (None, False)
+
+    page.get_by_role("link", name="Partager avec des territoires").click()
+    page.get_by_label(territory("reunion-mayotte").name).check(force=True)
+    assert_accessible(page)
+    page.get_by_role("button", name="Partager").click()
+    page.get_by_text("Document partagé avec 1 territoire(s).").wait_for()
+    page.get_by_role("button", name="Rendre public").click()
+    page.get_by_text("Le document est public.").wait_for()
+    assert_accessible(page)
+    document.refresh_from_db()
+    assert document.is_public is True
+    assert list(document.shares.values_list("territory__slug", flat=True)) == ["reunion-mayotte"]
