@@ -359,3 +359,29 @@ def test_back_office_proposal_page_shows_the_measure_it_became(client):
 
     assert f'<a href="{measure.get_absolute_url()}">Socle commun</a>' in html
     assert "Action locale : Réseau local" in html
+
+
+def test_cached_contribution_page_shows_the_new_status_after_progress(
+    client, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from actionplan import services
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    contribution, measure = _contribution_behind_measure(UserFactory(), status=Status.PLANNED)
+    assert "Prévue" in client.get(contribution.get_absolute_url()).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.measure_record_progress(
+            measure=measure,
+            author=national_team_member(),
+            date=datetime.date(2015, 3, 1),
+            text="Terminée.",
+            status=Status.DONE,
+            progress=100,
+        )
+
+    html = client.get(contribution.get_absolute_url()).content.decode()
+    assert "Réalisée" in html
+    assert "Prévue" not in html
