@@ -385,3 +385,20 @@ def test_cached_contribution_page_shows_the_new_status_after_progress(
     html = client.get(contribution.get_absolute_url()).content.decode()
     assert "Réalisée" in html
     assert "Prévue" not in html
+
+
+def test_manage_page_turns_checked_proposals_into_a_prefilled_measure(client):
+    client.force_login(national_team_member())
+    AxisFactory()
+    first = ForwardedProposalFactory(title="A : socle commun")
+    second = ForwardedProposalFactory(title="B : stages croisés")
+    MeasureFactory(proposals=[ForwardedProposalFactory(title="Déjà reprise")])
+
+    manage = client.get(reverse("actionplan:manage"))
+    response = client.get(
+        reverse("actionplan:measure-create"), {"proposals": [first.pk, second.pk, "x"]}
+    )
+
+    assert manage.context["waiting"] == [first, second]
+    assert "Déjà reprise" not in manage.content.decode().split('id="waiting-proposals"')[1]
+    assert response.context["form"]["proposals"].value() == [str(first.pk), str(second.pk)]
