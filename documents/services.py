@@ -102,7 +102,8 @@ def document_create(*, created_by: User, data: Mapping, uploaded=None) -> Docume
 @transaction.atomic
 def document_update(*, document: Document, updated_by: User, data: Mapping, uploaded=None):
     _require(updated_by, "documents.change_document", document)
-    if "territory" in data and data["territory"] != document.territory:
+    # Checked even when unchanged: a ModelForm has already copied it onto the instance.
+    if "territory" in data:
         _check_territory(updated_by, data["territory"])
     _apply(document, data)
     return _save(document, data, uploaded)

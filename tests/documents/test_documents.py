@@ -511,3 +511,17 @@ def test_replacing_the_file_keeps_one_file(client, django_capture_on_commit_call
     assert document.file_name == "v2.pdf"
     assert document.file.storage.exists(document.file.name)
     assert not document.file.storage.exists(first)
+
+
+def test_copil_cannot_move_its_document_to_another_territory():
+    document = DocumentFactory(territorial=True, private=True)
+    member = copil_member("grand-sud")
+
+    with pytest.raises(ValidationError) as error:
+        services.document_update(
+            document=document, updated_by=member, data={"territory": territory("sud-ouest")}
+        )
+
+    assert list(error.value.message_dict) == ["territory"]
+    document.refresh_from_db()
+    assert document.territory.slug == "grand-sud"
