@@ -525,3 +525,14 @@ def test_copil_cannot_move_its_document_to_another_territory():
     assert list(error.value.message_dict) == ["territory"]
     document.refresh_from_db()
     assert document.territory.slug == "grand-sud"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_api_private_territorial_document(client, roles, role):
+    document = DocumentFactory(territorial=True, private=True)
+
+    response = _as(client, roles, role).get(reverse("api-document-detail", args=[document.pk]))
+
+    assert response.status_code == VIEW_PRIVATE[role]
+    if response.status_code == 200:
+        assert response.json()["is_public"] is False
