@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -169,6 +170,7 @@ class Export(APIView):
     """Streamed CSV (`;`, UTF-8 with BOM); ``?questionnaire=`` narrows the responses."""
 
     renderer_classes = [JSONRenderer, CsvRenderer]
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         parameters=[
