@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -16,7 +17,18 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE_RETRY_AFTER = 30
 
 
+def _errors_in_json(context) -> None:
+    """An error is JSON even where the success is a file (PDF, CSV, ``?format=pdf``): a PDF
+    or CSV renderer would turn the error's body into an empty, untyped answer."""
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format not in ("json", "api"):
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
 def exception_handler(exc, context):
+    _errors_in_json(context)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is unreachable: a JSON 503 the client can retry, not a 500.
         logger.error("API: database unavailable", exc_info=exc)

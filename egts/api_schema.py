@@ -36,7 +36,12 @@ class AutoSchema(BaseAutoSchema):
         permission_classes = getattr(self.view, "permission_classes", [])
         if any(cls is not AllowAny for cls in permission_classes) or has_body:
             codes += ["401", "403"]
-        if "{" in self.path or has_body:
+        # A paginated list answers 404 for a page past the end (DRF's pagination): every
+        # list says so, rather than each view remembering to declare it.
+        is_paginated_list = (
+            self.method == "GET" and self._is_list_view() and self._get_paginator() is not None
+        )
+        if "{" in self.path or has_body or is_paginated_list:
             codes.append("404")
         return codes
 
