@@ -36,7 +36,9 @@ def _number(n) -> str:
     return number_format(n or 0, force_grouping=True)
 
 
-def bar_chart(key: str, title: str, rows: list[tuple[str, int]], *, unit: str) -> dict:
+def bar_chart(
+    key: str, title: str, rows: list[tuple[str, int]], *, unit: str, label_header: str = ""
+) -> dict:
     """An SVG horizontal bar chart with its text alternative and its data table."""
     top = max((n for _label, n in rows), default=0) or 1
     bars = [
@@ -60,7 +62,7 @@ def bar_chart(key: str, title: str, rows: list[tuple[str, int]], *, unit: str) -
         "bar_x": LABEL_WIDTH,
         "unit": unit,
         "table": {
-            "header": [_("Catégorie"), unit],
+            "header": [label_header or _("Catégorie"), unit],
             "rows": [(label, _number(n)) for label, n in rows],
         },
     }
@@ -73,11 +75,15 @@ def _questionnaire(results: dict, index: int) -> dict:
         key = f"q{index}-{qi}"
         if "choices" in question:
             rows = [(c["label"], c["count"] or 0) for c in question["choices"]]
-            item["chart"] = bar_chart(key, question["label"], rows, unit=_("Réponses"))
+            item["chart"] = bar_chart(
+                key, question["label"], rows, unit=_("Réponses"), label_header=_("Choix")
+            )
         elif "scale" in question:
             scale = question["scale"]
             rows = [(str(d["value"]), d["count"] or 0) for d in scale["distribution"]]
-            item["chart"] = bar_chart(key, question["label"], rows, unit=_("Réponses"))
+            item["chart"] = bar_chart(
+                key, question["label"], rows, unit=_("Réponses"), label_header=_("Note")
+            )
             if scale["mean"] is not None:
                 item["mean"] = number_format(scale["mean"], decimal_pos=2)
         else:

@@ -463,3 +463,32 @@ def test_synthesis_list_page_query_count_is_constant(
 
 
 QUERIES_LIST_PAGE = 4
+
+
+def test_questionnaire_results_are_charted_with_their_data_table(
+    django_capture_on_commit_callbacks,
+):
+    from contributions.models import Answer, QuestionKind
+    from tests.factories.contributions import QuestionFactory
+
+    questionnaire = QuestionnaireFactory(title="Vos attentes")
+    question = QuestionFactory(
+        questionnaire=questionnaire, kind=QuestionKind.SINGLE, label="Êtes-vous d'accord ?"
+    )
+    yes = question.choices.get(label="Oui")
+    for _ in range(3):
+        Answer.objects.create(
+            response=ResponseFactory(questionnaire=questionnaire), question=question, choice=yes
+        )
+    synthesis = request_and_build(national_team_member(), django_capture_on_commit_callbacks)
+    results = synthesis.figures["questionnaires"][0]
+    assert (results["title"], results["responses"]) == ("Vos attentes", 3)
+    assert [(c["label"], c["count"]) for c in results["questions"][0]["choices"]] == [
+        ("Oui", 3),
+        ("Non", 0),
+        ("Peut-être", 0),
+    ]
+    html = synthesis.html
+    assert "Données du graphique : Êtes-vous d&#x27;accord ?" in html
+    assert '<th scope="col">Choix</th>' in html
+    assert '<desc id="chart-q0-0-desc">Oui : 3; Non : 0; Peut-être : 0</desc>' in html
