@@ -149,3 +149,18 @@ def test_the_watch_catches_an_injected_inline_script(watched):
     assert watched.evaluate("window.__injected === undefined")
     assert watched.evaluate("window.__cspViolations")[0].startswith("script-src-elem inline")
     assert any("Content Security Policy" in line for line in watched.csp_console)
+
+
+def test_technical_admin_loads_without_csp_violation(watched, live_server):
+    from tests.factories.egts import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    assert_no_violation(watched, "/admin-technique/login/", dsfr=False)
+    _sign_in(watched, live_server, admin)
+    for path in (
+        "/admin-technique/",
+        "/admin-technique/egts/user/",
+        f"/admin-technique/egts/user/{admin.pk}/change/",
+        "/admin-technique/egts/territory/",
+    ):
+        assert_no_violation(watched, path, dsfr=False)
