@@ -273,3 +273,14 @@ def test_export_reads_keyset_pages(roles, monkeypatch, django_assert_num_queries
         data = rows_of(response)
     assert len(data) == 26
     assert len({row[0] for row in data[1:]}) == 25
+
+
+def test_territory_dashboard_links_to_its_exports(client, roles):
+    client.force_login(roles["member"])
+    html = client.get("/espace/grand-sud/").content.decode()
+    for kind in ("contributions", "responses", "practices", "proposals"):
+        assert f'href="/api/v1/exports/{kind}.csv?territory=grand-sud"' in html
+    # The same session downloads it: the API accepts the back-office's session.
+    response = client.get("/api/v1/exports/proposals.csv?territory=grand-sud")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
