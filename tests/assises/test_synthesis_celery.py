@@ -83,3 +83,75 @@ def test_worker_builds_the_synthesis_and_its_pdf_holds_the_exact_counts(celery_w
     synthesis = Synthesis.objects.get()
     assert synthesis.figures["contributions"] == published_contributions
     assert synthesis.attempts == 1
+
+
+def test_a_worker_killed_mid_build_leaves_a_synthesis_marked_failed_then_retried(
+    tmp_path, celery_worker_process
+):
+    """SIGKILL during the PDF: the row stays `running` until the safeguard marks it failed
+    (readable error), and a retry on a fresh worker builds the same version."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assises.services.synthesis import syntheses_fail_stale
+    from egts.moderation import ModerationStatus
+    from practices.models import Practice
+    from tests.fixtures.celery_worker import start_worker
+
+    department = _department_of("grand-sud")
+    now = timezone.now()
+    # Enough published practices for the PDF to take a few seconds.
+    Practice.objects.bulk_create(
+        [
+            Practice(
+                is_draft=False,
+                status=ModerationStatus.PUBLISHED,
+                title=f"Pratique significative n° {i}",
+                organisation=f"Structure {i}",
+                department=department,
+                territory_id=department.region.territory_id,
+                actor_category="professionnels",
+                contact_email="contact@structure.example",
+                submitted_at=now,
+                published_at=now,
+            )
+            for i in range(3000)
+        ]
+    )
+    client = APIClient()
+    client.force_authenticate(national_team_member())
+    synthesis_id = client.post("/api/v1/syntheses/").json()["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        synthesis = Synthesis.objects.get(pk=synthesis_id)
+        if synthesis.status == "running" and synthesis.progress >= 40:
+            break
+        time.sleep(0.1)
+    assert (synthesis.status, synthesis.progress) == ("running", 40)  # inside WeasyPrint
+    celery_worker_process.kill()
+    time.sleep(1)
+    synthesis.refresh_from_db()
+    assert synthesis.status == "running"  # nobody is left to say otherwise…
+
+    # …until the safeguard (beat, or any read) passes the hard time limit.
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert syntheses_fail_stale(now=later) == 1
+    detail = client.get(f"/api/v1/syntheses/{synthesis_id}/").json()
+    assert detail["status"] == "failed"
+    assert detail["error"] == (
+        "La génération n'a pas abouti dans le délai imparti (processus interrompu)."
+    )
+
+    replacement = start_worker(tmp_path, queue=celery_worker_process.queue)
+    try:
+        assert client.post(f"/api/v1/syntheses/{synthesis_id}/retry/").status_code == 200
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            detail = client.get(f"/api/v1/syntheses/{synthesis_id}/").json()
+            if detail["status"] in ("done", "failed"):
+                break
+            time.sleep(0.3)
+    finally:
+        replacement.stop()
+    assert (detail["status"], detail["version"], detail["progress"]) == ("done", 1, 100)
