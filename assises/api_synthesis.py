@@ -23,11 +23,21 @@ from . import serializers as s
 from .models import Synthesis
 from .services.exports import EXPORT_KINDS, ExportScope, export_lines
 from .services.synthesis import (
+    SynthesisQueueUnavailable,
     syntheses_fail_stale,
     synthesis_publish,
     synthesis_request,
     synthesis_retry,
 )
+
+# Seconds after which a refused request may be sent again.
+QUEUE_RETRY_AFTER = 60
+
+
+def _queue_unavailable(error: SynthesisQueueUnavailable) -> Response:
+    response = Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    response["Retry-After"] = str(QUEUE_RETRY_AFTER)
+    return response
 
 
 def _require(user, permission: str, obj=None) -> None:
@@ -56,10 +66,19 @@ class SynthesisList(generics.ListCreateAPIView):
         syntheses_fail_stale()
         return Synthesis.objects.visible_to(self.request.user).order_by("-version")
 
-    @extend_schema(request=None, responses={202: s.SynthesisQueuedSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: s.SynthesisQueuedSerializer,
+            503: OpenApiResponse(description="La file de traitement est injoignable."),
+        },
+    )
     def post(self, request, *args, **kwargs):
         _require(request.user, "assises.request_synthesis")
-        synthesis = synthesis_request(requested_by=request.user)
+        try:
+            synthesis = synthesis_request(requested_by=request.user)
+        except SynthesisQueueUnavailable as error:
+            return _queue_unavailable(error)
         return Response(
             {"id": synthesis.pk, "status": synthesis.status, "version": synthesis.version},
             status=status.HTTP_202_ACCEPTED,
@@ -114,6 +133,8 @@ class _SynthesisAction(APIView):
             synthesis = self.perform(synthesis)
         except DjangoValidationError as error:
             raise ApiValidationError({"status": error.messages}) from None
+        except SynthesisQueueUnavailable as error:
+            return _queue_unavailable(error)
         return Response(s.SynthesisDetailSerializer(synthesis, context={"request": request}).data)
 
 

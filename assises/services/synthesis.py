@@ -13,7 +13,9 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
+from egts.health import check_broker
 from egts.models import User
 from egts.pdf import render_pdf
 
@@ -42,15 +44,55 @@ def _next_version() -> int:
     return (last or 0) + 1
 
 
-def _dispatch(synthesis: Synthesis) -> None:
+class SynthesisQueueUnavailable(Exception):
+    """The task queue (Redis) does not answer: the request was refused and nothing recorded."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Le service qui construit les synthèses est momentanément injoignable : "
+                "rien n'a été enregistré. Réessayez dans quelques minutes."
+            )
+        )
+
+
+def _require_queue() -> None:
+    # Checked before anything is written: a version that no worker will ever receive
+    # would sit "queued" for nothing.
+    if check_broker() == "down":
+        raise SynthesisQueueUnavailable
+
+
+def _send(pk: int) -> None:
     from ..tasks import build_synthesis
 
+    try:
+        build_synthesis.delay(pk)
+    except OperationalError:
+        # The broker went away between the check and the commit: say so on the version
+        # (it can be retried) rather than leave it queued forever.
+        logger.exception("synthesis %s could not be queued", pk)
+        Synthesis.objects.filter(pk=pk, status=SynthesisStatus.QUEUED).update(
+            status=SynthesisStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "La demande n'a pas pu être transmise au service de construction "
+                "(file de traitement injoignable) ; relancez-la."
+            ),
+        )
+
+
+def _dispatch(synthesis: Synthesis) -> None:
     pk = synthesis.pk
-    transaction.on_commit(lambda: build_synthesis.delay(pk))
+    transaction.on_commit(lambda: _send(pk))
 
 
 def synthesis_request(*, requested_by: User) -> Synthesis:
-    """Freeze today's figures as the next version and queue its build."""
+    """Freeze today's figures as the next version and queue its build.
+
+    Raises SynthesisQueueUnavailable, before writing anything, when the queue is down.
+    """
+    _require_queue()
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
@@ -133,6 +175,7 @@ def synthesis_fail(*, synthesis: Synthesis, error: str) -> Synthesis:
 @transaction.atomic
 def synthesis_retry(*, synthesis: Synthesis) -> Synthesis:
     """Queue a failed build again, from the same frozen figures (same version)."""
+    _require_queue()
     synthesis = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
     if synthesis.status != SynthesisStatus.FAILED:
         raise ValidationError(_("Seule une synthèse en échec peut être relancée."))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Synthesis, SynthesisStatus
 from ..services.synthesis import (
+    SynthesisQueueUnavailable,
     syntheses_fail_stale,
     synthesis_publish,
     synthesis_request,
@@ -76,7 +77,11 @@ def synthesis_list(request):
 @require_POST
 def synthesis_request_view(request):
     require(request.user, "assises.request_synthesis")
-    synthesis = synthesis_request(requested_by=request.user)
+    try:
+        synthesis = synthesis_request(requested_by=request.user)
+    except SynthesisQueueUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("assises:syntheses")
     messages.success(
         request,
         _("La version %(v)d de la synthèse est demandée ; elle se construit en arrière-plan.")
@@ -119,6 +124,8 @@ def synthesis_retry_view(request, pk: int):
         synthesis_retry(synthesis=synthesis)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except SynthesisQueueUnavailable as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("La génération est relancée."))
     return redirect("assises:synthesis-detail", pk=synthesis.pk)

@@ -19,8 +19,9 @@ CREATE_FIXTURES = """
 import json
 from rest_framework.authtoken.models import Token
 from tests.factories.contributions import build_questionnaire
-from tests.factories.egts import UserFactory
+from tests.factories.egts import UserFactory, national_team_member
 user = UserFactory(email="panne@exemple.fr")
+national = national_team_member(email="equipe.panne@exemple.fr")
 questionnaire = build_questionnaire(slug="panne")
 single = questionnaire.questions.get(kind="single")
 scale = questionnaire.questions.get(kind="scale")
@@ -29,7 +30,14 @@ answers = [
     {{"question": scale.id, "value": 3}},
 ]
 with open("{out}", "w") as out:
-    json.dump({{"token": Token.objects.create(user=user).key, "answers": answers}}, out)
+    json.dump(
+        {{
+            "token": Token.objects.create(user=user).key,
+            "national_token": Token.objects.create(user=national).key,
+            "answers": answers,
+        }},
+        out,
+    )
 """
 
 CONTRIBUTION = {
@@ -128,6 +136,24 @@ def test_redis_down_contributions_and_questionnaire_answers_are_still_saved(stac
     # Nothing lost: both rows are in PostgreSQL once Redis is back, nothing twice.
     assert count(app, "contributions.Contribution") == contributions_before + 1
     assert count(app, "contributions.Response") == responses_before + 1
+
+
+def test_redis_down_a_synthesis_request_is_refused_with_a_503_and_nothing_is_recorded(stack):
+    app, redis = stack["app"], stack["redis"]
+    redis.stop()
+    try:
+        status, body, headers = post_json(app, "/api/v1/syntheses/", {}, stack["national_token"])
+        assert status == 503, body
+        assert headers["Retry-After"] == "60"
+        assert "momentanément injoignable" in json.loads(body)["detail"]
+    finally:
+        redis.start()
+    assert count(app, "assises.Synthesis") == 0
+    # Once Redis is back, the same request is queued.
+    status, body, _ = post_json(app, "/api/v1/syntheses/", {}, stack["national_token"])
+    assert status == 202, body
+    assert json.loads(body)["status"] == "queued"
+    assert count(app, "assises.Synthesis") == 1
 
 
 def test_postgres_down_pages_answer_a_dsfr_503_and_health_503(stack):
