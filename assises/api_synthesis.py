@@ -118,10 +118,9 @@ class SynthesisPdf(APIView):
 
 
 class _SynthesisAction(APIView):
-    permission = ""
+    """A POST on one version: subclasses name the permission and define ``perform``."""
 
-    def perform(self, synthesis: Synthesis) -> Synthesis:
-        raise NotImplementedError
+    permission = ""
 
     @extend_schema(request=None, responses=s.SynthesisDetailSerializer)
     def post(self, request, pk):

@@ -18,6 +18,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.celery_worker"]
 
 
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres` tests fail, rather than skip, on another database: a skip
+    would hide that full-text search or row locks went untested."""
+    if item.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL: set DATABASE_URL (make test does).")
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

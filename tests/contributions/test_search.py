@@ -1,7 +1,6 @@
 """French full-text search: PostgreSQL configuration with unaccent; SQLite fallback."""
 
 import pytest
-from django.db import connection
 
 from contributions.models import Contribution
 from contributions.services import contribution_moderate
@@ -11,25 +10,19 @@ from tests.factories.egts import national_team_member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("French full-text search needs PostgreSQL")
-
-
 def ids(queryset):
     return sorted(queryset.values_list("pk", flat=True))
 
 
 @pytest.mark.postgres
-def test_plural_finds_singular(postgres_only):
+def test_plural_finds_singular():
     housing = ContributionFactory(published=True, title="Le logement des jeunes")
     ContributionFactory(published=True, title="La formation continue")
     assert ids(Contribution.objects.published().search("logements")) == [housing.pk]
 
 
 @pytest.mark.postgres
-def test_accents_are_ignored(postgres_only):
+def test_accents_are_ignored():
     found = ContributionFactory(
         published=True,
         title="Une question de société",
@@ -40,7 +33,7 @@ def test_accents_are_ignored(postgres_only):
 
 
 @pytest.mark.postgres
-def test_search_vector_follows_moderation_and_redaction(postgres_only):
+def test_search_vector_follows_moderation_and_redaction():
     contribution = ContributionFactory(
         title="Accompagnement", body="Le nom Durand apparaît dans ce texte de contribution."
     )
@@ -57,7 +50,7 @@ def test_search_vector_follows_moderation_and_redaction(postgres_only):
 
 
 @pytest.mark.postgres
-def test_api_search_uses_french_configuration(postgres_only, client):
+def test_api_search_uses_french_configuration(client):
     housing = ContributionFactory(published=True, title="Logement d'urgence")
     data = client.get("/api/v1/contributions/", {"q": "logements"}).json()
     assert [item["id"] for item in data["results"]] == [housing.pk]

@@ -96,8 +96,6 @@ def test_the_same_text_sent_again_after_the_window_is_a_new_contribution(client)
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_copies_sent_at_the_same_moment_create_one_contribution():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     from importlib import import_module
 
     from django.apps import apps

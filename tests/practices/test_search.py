@@ -8,14 +8,6 @@ from tests.factories.practices import PracticeFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-@pytest.fixture(autouse=True)
-def _needs_postgresql(django_db_blocker):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.fail("These tests need PostgreSQL: set DATABASE_URL.")
-
-
 def _titles(q: str) -> list[str]:
     return sorted(Practice.objects.published().search(q).values_list("title", flat=True))
 
