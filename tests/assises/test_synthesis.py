@@ -492,3 +492,25 @@ def test_questionnaire_results_are_charted_with_their_data_table(
     assert "Données du graphique : Êtes-vous d&#x27;accord ?" in html
     assert '<th scope="col">Choix</th>' in html
     assert '<desc id="chart-q0-0-desc">Oui : 3; Non : 0; Peut-être : 0</desc>' in html
+
+
+def test_a_synthesis_of_a_platform_with_no_participation_yet_builds_and_says_so(
+    django_capture_on_commit_callbacks,
+):
+    """The first request may come before anyone took part: zeros, not a failed build."""
+    from pypdf import PdfReader
+
+    with django_capture_on_commit_callbacks(execute=True):
+        synthesis = synthesis_request(requested_by=national_team_member())
+    synthesis.refresh_from_db()
+    assert (synthesis.status, synthesis.progress, synthesis.error) == (
+        SynthesisStatus.DONE,
+        100,
+        "",
+    )
+    figures = synthesis.figures
+    assert (figures["contributions"], figures["practices"], figures["responses"]) == (0, 0, 0)
+    assert figures["proposals"] == 0
+    with synthesis.pdf.open("rb") as handle:
+        text = " ".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert "Grand Sud" in text and "Réunion" in text
