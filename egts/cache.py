@@ -4,17 +4,29 @@ A cached page is served before the session or the user is ever loaded, so it cos
 no SQL query. Any change to published content calls ``bump_public_pages()``: the
 version number is part of every key, so all cached pages go stale at once (one
 cache write, no key scanning), and the timeout bounds staleness for everything else.
+
+The page of one object (``public_page(per_object=...)``) does not follow that global
+version: its key holds a token of its own, which ``expire_object_pages()`` drops when the
+object changes, and a token per kind of object, which ``renew_object_pages()`` replaces
+after a deploy. Such a page can stay cached for long and be rendered ahead of its first
+visitor (``render_anonymously()``).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 _VERSION_KEY = "egts:public-pages:version"
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Frame-Options", "Referrer-Policy")
@@ -36,6 +48,52 @@ def bump_public_pages() -> None:
         cache.set(_VERSION_KEY, 2, timeout=None)
 
 
+def _token_key(kind: str, pk=None) -> str:
+    return f"egts:public-page:{kind}:" + ("generation" if pk is None else f"{pk}:token")
+
+
+def _object_version(kind: str, pk) -> str:
+    """The kind's generation and the object's token; a missing one is drawn at random, so a
+    token lost (expired, evicted) can never bring back a page cached under an older one."""
+    keys = [_token_key(kind), _token_key(kind, pk)]
+    found = cache.get_many(keys)
+    tokens = []
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            found[key] = cache.get(key, "unsaved")
+        tokens.append(found[key])
+    return ".".join(tokens)
+
+
+def expire_object_pages(kind: str, pks: Iterable) -> None:
+    """Makes the cached pages of these objects stale (call after the commit that changed them)."""
+    cache.delete_many([_token_key(kind, pk) for pk in pks])
+
+
+def renew_object_pages(kind: str) -> None:
+    """Makes every cached page of this kind stale: those of an earlier release, for instance."""
+    cache.set(_token_key(kind), secrets.token_hex(8), timeout=None)
+
+
+def render_anonymously(paths: Iterable[str]) -> int:
+    """Requests each page as a first anonymous visitor would, through every middleware, so
+    the cache holds the very bytes a visitor gets; returns how many answered 200."""
+    from django.test import Client
+
+    site = urlsplit(settings.SITE_URL)
+    client = Client(HTTP_HOST=site.netloc, raise_request_exception=False)
+    rendered = 0
+    for path in paths:
+        response = client.get(path, secure=site.scheme == "https")
+        client.cookies.clear()
+        if response.status_code == 200:
+            rendered += 1
+        else:
+            logger.warning("Page %s not cached: status %s", path, response.status_code)
+    return rendered
+
+
 def _is_anonymous_and_plain(request) -> bool:
     """No session and no pending message: the visitor sees exactly what anyone sees."""
     return (
@@ -45,21 +103,34 @@ def _is_anonymous_and_plain(request) -> bool:
     )
 
 
-def _key(request) -> str:
-    raw = f"{request.get_full_path()}|{get_language()}|{_version()}"
+def _key(request, version) -> str:
+    raw = f"{request.get_full_path()}|{get_language()}|{version}"
     return "egts:public-page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def public_page(timeout: int | None = None):
-    """Caches the view's 200 answers for anonymous visitors (``PUBLIC_PAGE_CACHE_SECONDS``)."""
+def public_page(
+    timeout: int | None = None,
+    *,
+    per_object: str = "",
+    timeout_setting: str = "PUBLIC_PAGE_CACHE_SECONDS",
+):
+    """Caches the view's 200 answers for anonymous visitors (``timeout`` or the setting named).
+
+    With ``per_object="practice"``, the page is the one of the object whose ``pk`` the URL
+    names: it goes stale with ``expire_object_pages("practice", [pk])``, not with
+    ``bump_public_pages()``.
+    """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            seconds = settings.PUBLIC_PAGE_CACHE_SECONDS if timeout is None else timeout
+            seconds = getattr(settings, timeout_setting) if timeout is None else timeout
             if seconds <= 0 or not _is_anonymous_and_plain(request):
                 return view(request, *args, **kwargs)
-            key = _key(request)
+            # The version is read before the view reads the database: a page rendered from
+            # data that a commit then changes is stored under a version already dropped.
+            version = _object_version(per_object, kwargs["pk"]) if per_object else _version()
+            key = _key(request, version)
             cached = cache.get(key)
             if cached is not None:
                 content, headers, *nonce = cached

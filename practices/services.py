@@ -36,6 +36,7 @@ from .models import (
     PracticeShare,
     PracticeTag,
 )
+from .pages import practice_pages_changed, practice_pages_deleted
 from .uploads import check_upload
 
 # Fields a step of the form (or the API) may set; relations are handled apart.
@@ -125,6 +126,7 @@ def practice_save_step(*, practice: Practice, author, data: Mapping, step: int) 
         practice.themes.set(data["themes"])
     if "policies" in data:
         practice.policies.set(data["policies"])
+    practice_pages_changed([practice])
     return practice
 
 
@@ -166,6 +168,7 @@ def practice_submit(*, practice: Practice, author) -> Practice:
         raise ValidationError(
             {"non_field_errors": [_("Cette pratique est déjà en attente de modération.")]}
         )
+    practice_pages_changed([practice])
     return practice
 
 
@@ -194,6 +197,7 @@ def practice_attach(*, practice: Practice, author, uploaded) -> PracticeAttachme
         attachment.file.delete(save=False)
         raise
     Practice.objects.filter(pk=practice.pk).update(updated_at=timezone.now())
+    practice_pages_changed([practice])
     return attachment
 
 
@@ -206,6 +210,7 @@ def practice_detach(*, practice: Practice, author, attachment: PracticeAttachmen
     storage = attachment.file.storage
     attachment.delete()
     Practice.objects.filter(pk=practice.pk).update(updated_at=timezone.now())
+    practice_pages_changed([practice])
     # The file goes only once the row is surely gone.
     transaction.on_commit(lambda: storage.delete(stored))
 
@@ -224,6 +229,7 @@ def delete_with_files(practices) -> None:
     files = list(
         PracticeAttachment.objects.filter(practice__in=practices).values_list("file", flat=True)
     )
+    practice_pages_deleted(practices.values_list("pk", flat=True))
     practices.delete()
     if files:
         from django.core.files.storage import default_storage
@@ -331,6 +337,7 @@ def practice_curate(
         _set_tags(practice, _clean_tags(tags))
     practice.save()
     refresh_search_vectors([practice.pk])
+    practice_pages_changed([practice])
     if practice.is_published:
         _bump_public_pages_after_commit()
     return practice
@@ -408,6 +415,7 @@ def practice_moderate(
         update_fields=["updated_at"],
     )
     refresh_search_vectors([practice.pk])
+    practice_pages_changed([practice])
     transaction.on_commit(lambda: _notify_author(practice))
     return practice
 
@@ -455,6 +463,7 @@ def practices_bulk_moderate(
         )
     Practice.objects.filter(pk__in=[p.pk for p in practices]).update(updated_at=timezone.now())
     refresh_search_vectors(p.pk for p in practices)
+    practice_pages_changed(practices)
     authors = {
         u.pk: u
         for u in type(moderator)
@@ -479,6 +488,7 @@ def practice_feature(*, practice: Practice, user, featured: bool) -> Practice:
         raise PermissionDenied
     practice.featured = featured
     practice.save(update_fields=["featured", "updated_at"])
+    practice_pages_changed([practice])
     if practice.is_published:
         _bump_public_pages_after_commit()
     return practice

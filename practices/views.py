@@ -18,6 +18,7 @@ from egts.moderation import ModerationError, ModerationStatus
 
 from . import forms, services
 from .models import Practice, PracticeAttachment, PracticeShare
+from .pages import PAGE_KIND
 from .sheet import sheet_filename, sheet_pdf
 
 PAGE_SIZE = 12
@@ -90,7 +91,7 @@ def practice_catalogue(request):
     )
 
 
-@public_page()
+@public_page(per_object=PAGE_KIND, timeout_setting="PRACTICE_PAGE_CACHE_SECONDS")
 @require_GET
 def practice_detail(request, pk: int):
     practice = get_object_or_404(
