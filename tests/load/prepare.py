@@ -146,6 +146,11 @@ def main(argv: list[str]) -> int:
         f"loaded {CONTRIBUTIONS:,} contributions, {PRACTICES:,} practices, {users} accounts",
         file=sys.stderr,
     )
+    # The practices were bulk-created, not published through the services: render their
+    # pages as a deploy does (stderr, since the last line of stdout is the JSON).
+    from django.core.management import call_command
+
+    call_command("warm_public_pages", stdout=sys.stderr)
     print(
         json.dumps(
             {
