@@ -15,6 +15,7 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from egts.cache import expire_object_pages, render_anonymously
+from egts.health import check_broker
 
 from .models import Practice
 
@@ -37,11 +38,13 @@ def _refresh(pks: list[int], published: list[int]) -> None:
         return
     from .tasks import warm_practice_pages_task
 
+    # Checked first, and sent without retry: kombu would otherwise retry a dead broker
+    # for seconds while the moderator waits. Unrendered pages wait for their first visitor.
     try:
-        # No retry: a broker that does not answer must not hold up the request.
+        if check_broker() == "down":
+            raise OperationalError("broker down")
         warm_practice_pages_task.apply_async(args=[published], retry=False)
     except OperationalError:
-        # The pages are simply rendered by their first visitor.
         logger.warning("Practice pages %s not queued for rendering: broker unreachable", published)
 
 

@@ -264,3 +264,17 @@ def test_warm_public_pages_replaces_the_pages_of_an_earlier_release(client):
     response = client.get(_url(practice))
     assert response["X-Cache"] == "hit"
     assert "Le café des parents du quartier" in response.content.decode()
+
+
+def test_a_broker_found_down_is_not_even_tried(moderator, on_commit):
+    practice = PracticeFactory()
+    with (
+        mock.patch("practices.pages.check_broker", return_value="down"),
+        mock.patch("practices.tasks.warm_practice_pages_task.apply_async") as enqueue,
+        on_commit(),
+    ):
+        services.practice_moderate(practice=practice, moderator=moderator, decision="publish")
+
+    enqueue.assert_not_called()
+    practice.refresh_from_db()
+    assert practice.status == ModerationStatus.PUBLISHED
