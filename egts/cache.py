@@ -61,8 +61,9 @@ def _object_version(kind: str, pk) -> str:
     tokens = []
     for key in keys:
         if key not in found:
-            cache.add(key, secrets.token_hex(8), timeout=None)
-            found[key] = cache.get(key, "unsaved")
+            drawn = secrets.token_hex(8)
+            cache.add(key, drawn, timeout=None)
+            found[key] = cache.get(key, drawn)
         tokens.append(found[key])
     return ".".join(tokens)
 
