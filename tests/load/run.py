@@ -7,7 +7,8 @@
    50 concurrent users. Prints requests per second, p50 / p95 / p99 and errors.
 
 Environment: LOADTEST_USERS (50), LOADTEST_SECONDS per phase (15), LOADTEST_MIXED_SECONDS (45),
-LOADTEST_WORKERS (gunicorn workers, 4), LOADTEST_PORT (8765).
+LOADTEST_WORKERS (gunicorn workers, 4), LOADTEST_PORT (8765), LOADTEST_SCENARIOS (a comma-separated
+choice of User classes, e.g. QuestionnaireUser,ContributionSubmitUser: those alone, no mixed phase).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ SCENARIOS = [
     ("QuestionnaireUser", "questionnaire (anonymous)", "write"),
     ("ContributionSubmitUser", "contribution (signed in)", "write"),
 ]
+CHOSEN = [name for name in os.environ.get("LOADTEST_SCENARIOS", "").split(",") if name]
+if CHOSEN:
+    SCENARIOS = [scenario for scenario in SCENARIOS if scenario[0] in CHOSEN]
 
 
 def stack_env() -> dict:
@@ -211,11 +215,13 @@ def main() -> int:
             rows = locust([user_class], SECONDS, f"alone-{user_class}", load_env)
             alone[name] = rows[0]
             print(fmt(rows[0], ceiling_rps), flush=True)
-        print("\nAll scenarios mixed (MixedUser):")
-        print(HEADER)
-        mixed = locust(["MixedUser"], MIXED_SECONDS, "mixed", load_env)
-        for row in sorted(mixed, key=lambda r: r["Name"]):
-            print(fmt(row))
+        mixed = []
+        if not CHOSEN:
+            print("\nAll scenarios mixed (MixedUser):")
+            print(HEADER)
+            mixed = locust(["MixedUser"], MIXED_SECONDS, "mixed", load_env)
+            for row in sorted(mixed, key=lambda r: r["Name"]):
+                print(fmt(row))
         errors = sum(int(r["Failure Count"]) for r in [*alone.values(), *mixed])
         verdicts = []
         for _cls, name, kind in SCENARIOS:
