@@ -149,7 +149,6 @@ class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
             department=data.get("department"),
             actor_category=data["actor_category"],
         )
-        contribution = Contribution.objects.with_references().get(pk=contribution.pk)
         return Response(
             s.ContributionCreatedSerializer(contribution).data, status=status.HTTP_201_CREATED
         )
@@ -250,7 +249,10 @@ class ResponseCreate(BodyLimitMixin, APIView):
 
     @extend_schema(request=s.ResponseCreateSerializer, responses={201: s.ResponseCreatedSerializer})
     def post(self, request, slug: str):
-        questionnaire = get_object_or_404(Questionnaire.objects.started(), slug=_slug_or_404(slug))
+        held = services.questionnaire_for_answers(_slug_or_404(slug))
+        if held is None:
+            raise exceptions.NotFound
+        questionnaire, questions = held
         form = s.ResponseCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         if not request.user.is_authenticated:
@@ -262,6 +264,7 @@ class ResponseCreate(BodyLimitMixin, APIView):
             actor_category=data["actor_category"],
             department=data.get("department"),
             answers=data["answers"],
+            questions=questions,
         )
         return Response(
             {

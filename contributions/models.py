@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from egts.models import ActorCategory
@@ -163,6 +164,16 @@ class Contribution(Moderated):
     @property
     def is_pending(self) -> bool:
         return self.status == ModerationStatus.PENDING
+
+    # The codes of its themes and policies; contribution_submit sets them on a new
+    # contribution, which spares reading back what it has just written.
+    @cached_property
+    def theme_codes(self) -> list[str]:
+        return [theme.code for theme in self.themes.all()]
+
+    @cached_property
+    def policy_codes(self) -> list[str]:
+        return [policy.code for policy in self.policies.all()]
 
 
 # --- Questionnaires ---------------------------------------------------------------------

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from egts import reference
 from egts.models import ActorCategory, Department, Policy, Theme
-from egts.moderation import Decision, RejectReason
+from egts.moderation import Decision, ModerationStatus, RejectReason
 
 from .models import (
     BODY_MAX_LENGTH,
@@ -13,24 +14,38 @@ from .models import (
     TITLE_MIN_LENGTH,
     Contribution,
     ContributionKind,
+    ContributionSource,
     Question,
     Questionnaire,
 )
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
-    """A reference object by its stable code, with a French message for an unknown one."""
+    """A reference object by its stable code, with a French message for an unknown one.
+
+    With ``table`` (one of egts.reference's lookups) the code is checked in memory, not
+    in the database; ``queryset`` still tells the API schema what the field holds.
+    """
 
     default_error_messages = {
         "does_not_exist": _("Code inconnu : {value}."),
         "invalid": _("Code invalide."),
     }
 
+    def __init__(self, *, table=None, **kwargs):
+        self.table = table
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         if "\x00" in data or len(data) > 20:  # no code is that long; PostgreSQL refuses NUL
             self.fail("does_not_exist", value=data.replace("\x00", "")[:20])
+        if self.table is not None:
+            found = self.table().get(data)
+            if found is None:
+                self.fail("does_not_exist", value=data)
+            return found
         try:
             return self.get_queryset().get(**{self.slug_field: data})
         except (TypeError, ValueError):
@@ -115,13 +130,20 @@ class ContributionCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ContributionKind.choices)
     title = serializers.CharField(min_length=TITLE_MIN_LENGTH, max_length=TITLE_MAX_LENGTH)
     body = serializers.CharField(min_length=BODY_MIN_LENGTH, max_length=BODY_MAX_LENGTH)
-    themes = CodeRelatedField(slug_field="code", queryset=Theme.objects.all(), many=True)
+    themes = CodeRelatedField(
+        slug_field="code", queryset=Theme.objects.all(), table=reference.themes, many=True
+    )
     policies = CodeRelatedField(
-        slug_field="code", queryset=Policy.objects.all(), many=True, required=False
+        slug_field="code",
+        queryset=Policy.objects.all(),
+        table=reference.policies,
+        many=True,
+        required=False,
     )
     department = CodeRelatedField(
         slug_field="code",
-        queryset=Department.objects.select_related("region"),
+        queryset=Department.objects.all(),
+        table=reference.departments,
         required=False,
         allow_null=True,
     )
@@ -133,30 +155,37 @@ class ContributionCreateSerializer(serializers.Serializer):
         return value
 
 
-class ContributionCreatedSerializer(serializers.ModelSerializer):
-    themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    policies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+# The contribution just received. Its fields are declared rather than read from the model:
+# a ModelSerializer would inspect the model again on every submission.
+class ContributionCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(
+        label=_("Statut"), choices=ModerationStatus.choices, read_only=True
+    )
+    kind = serializers.ChoiceField(
+        label=_("Nature"), choices=ContributionKind.choices, read_only=True
+    )
+    title = serializers.CharField(label=_("Titre"), read_only=True)
+    body = serializers.CharField(label=_("Texte"), read_only=True)
+    themes = serializers.ListField(
+        child=serializers.CharField(), source="theme_codes", read_only=True
+    )
+    policies = serializers.ListField(
+        child=serializers.CharField(), source="policy_codes", read_only=True
+    )
+    # None for a national contribution (no department).
+    territory = serializers.CharField(
+        label=_("Identifiant"), source="territory.slug", read_only=True, allow_null=True
+    )
     department = serializers.CharField(source="department_id", read_only=True, allow_null=True)
-
-    class Meta:
-        model = Contribution
-        fields = [
-            "id",
-            "status",
-            "kind",
-            "title",
-            "body",
-            "themes",
-            "policies",
-            "territory",
-            "department",
-            "actor_category",
-            "source",
-            "flags",
-            "submitted_at",
-        ]
-        read_only_fields = fields
+    actor_category = serializers.ChoiceField(
+        label=_("Catégorie d'acteur"), choices=ActorCategory.choices, read_only=True
+    )
+    source = serializers.ChoiceField(
+        label=_("Origine"), choices=ContributionSource.choices, read_only=True
+    )
+    flags = serializers.JSONField(label=_("Signalements automatiques"), read_only=True)
+    submitted_at = serializers.DateTimeField(label=_("Soumise le"), read_only=True)
 
 
 class ModerationDecisionSerializer(serializers.Serializer):
@@ -232,7 +261,8 @@ class ResponseCreateSerializer(serializers.Serializer):
     actor_category = serializers.ChoiceField(choices=ActorCategory.choices)
     department = CodeRelatedField(
         slug_field="code",
-        queryset=Department.objects.select_related("region"),
+        queryset=Department.objects.all(),
+        table=reference.departments,
         required=False,
         allow_null=True,
     )

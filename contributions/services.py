@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -97,7 +98,7 @@ def contribution_submit(
         title=title,
         body=body,
         department=department,
-        territory_id=department.region.territory_id if department else None,
+        territory=department.region.territory if department else None,
         actor_category=actor_category,
         source=source,
         author=author if getattr(author, "is_authenticated", False) else None,
@@ -105,9 +106,21 @@ def contribution_submit(
         status=ModerationStatus.PENDING,
         submitted_at=timezone.now(),
     )
-    contribution.themes.set(themes)
-    contribution.policies.set(policies)
+    # A new contribution has no links yet: insert them, one query each, without the
+    # reading and diffing that .set() does.
+    contribution.theme_codes = _link(Contribution.themes.through, contribution, "theme_id", themes)
+    contribution.policy_codes = _link(
+        Contribution.policies.through, contribution, "policy_id", policies
+    )
     return contribution
+
+
+def _link(through, contribution: Contribution, column: str, objects) -> list[str]:
+    codes = list(dict.fromkeys(obj.pk for obj in objects))  # each once, in the order given
+    through.objects.bulk_create(
+        [through(contribution_id=contribution.pk, **{column: code}) for code in codes]
+    )
+    return codes
 
 
 @transaction.atomic
@@ -277,6 +290,36 @@ def questionnaire_questions(questionnaire: Questionnaire) -> list[Question]:
     return list(questionnaire.questions.prefetch_related("choices").order_by("step", "order", "id"))
 
 
+# Each process keeps the questionnaires that receive responses, with their questions and
+# choices, for QUESTIONNAIRE_CACHE_SECONDS: an answer is then checked without a query.
+# Saving or deleting any of them in this process drops the copy at once (forget_questionnaires).
+_held_questionnaires: dict[str, tuple[float, Questionnaire, list[Question]]] = {}
+
+
+def questionnaire_for_answers(slug: str) -> tuple[Questionnaire, list[Question]] | None:
+    """The questionnaire named ``slug`` and its questions, if it has opened; else None.
+
+    The objects are shared by the requests of this process: read them, never change them.
+    """
+    now = time.monotonic()
+    held = _held_questionnaires.get(slug)
+    if held is None or now - held[0] >= settings.QUESTIONNAIRE_CACHE_SECONDS:
+        questionnaire = Questionnaire.objects.filter(slug=slug).first()
+        if questionnaire is None:
+            _held_questionnaires.pop(slug, None)
+            return None
+        held = (now, questionnaire, questionnaire_questions(questionnaire))
+        _held_questionnaires[slug] = held
+    _at, questionnaire, questions = held
+    if questionnaire.opens_at > timezone.now():
+        return None
+    return questionnaire, questions
+
+
+def forget_questionnaires(**_kwargs) -> None:
+    _held_questionnaires.clear()
+
+
 def is_shown(question: Question, chosen_ids: set[int]) -> bool:
     """A conditional question applies only when its condition choice was picked."""
     return question.condition_choice_id is None or question.condition_choice_id in chosen_ids
@@ -387,7 +430,6 @@ def validate_answers(
     return result
 
 
-@transaction.atomic
 def response_submit(
     *,
     questionnaire: Questionnaire,
@@ -395,8 +437,12 @@ def response_submit(
     actor_category: str,
     department: Department | None,
     answers: Sequence[dict],
+    questions: Sequence[Question] | None = None,
 ) -> Response:
-    """Record one complete response; refused if the questionnaire is closed."""
+    """Record one complete response; refused if the questionnaire is closed.
+
+    ``questions`` are the questionnaire's (questionnaire_questions), if the caller has them.
+    """
     if not questionnaire.is_open():
         raise ValidationError(
             {"non_field_errors": [_("Ce questionnaire est clos : il ne reçoit plus de réponse.")]}
@@ -404,24 +450,21 @@ def response_submit(
     if actor_category not in ActorCategory.values:
         raise ValidationError({"actor_category": [_("Catégorie d'acteur inconnue.")]})
     signed_in = getattr(user, "is_authenticated", False)
+    already = ValidationError(
+        {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
+    )
     if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
-        raise ValidationError(
-            {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
-        )
-    cleaned = validate_answers(questions=questionnaire_questions(questionnaire), answers=answers)
-    try:
-        with transaction.atomic():
-            response = Response.objects.create(
-                questionnaire=questionnaire,
-                user=user if signed_in else None,
-                actor_category=actor_category,
-                department=department,
-                territory_id=department.region.territory_id if department else None,
-            )
-    except IntegrityError as exc:  # two simultaneous submissions from one account
-        raise ValidationError(
-            {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
-        ) from exc
+        raise already
+    if questions is None:
+        questions = questionnaire_questions(questionnaire)
+    cleaned = validate_answers(questions=questions, answers=answers)
+    response = Response(
+        questionnaire=questionnaire,
+        user=user if signed_in else None,
+        actor_category=actor_category,
+        department=department,
+        territory_id=department.region.territory_id if department else None,
+    )
     rows = []
     for question, item in cleaned:
         for choice_id in item.get("choices", []):
@@ -430,5 +473,13 @@ def response_submit(
             rows.append(Answer(response=response, question=question, value=item["value"]))
         if "text" in item:
             rows.append(Answer(response=response, question=question, text=item["text"]))
-    Answer.objects.bulk_create(rows)
+    try:
+        # The response and its answers together, or nothing: four round trips in all.
+        with transaction.atomic():
+            response.save(force_insert=True)
+            Answer.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        if signed_in:  # two simultaneous submissions from one account
+            raise already from exc
+        raise
     return response

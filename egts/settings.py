@@ -138,6 +138,11 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 # A published practice's page is cached on its own, dropped as soon as that practice
 # changes and rendered again at once (practices/services.py), so it may stay for long.
 PRACTICE_PAGE_CACHE_SECONDS = env.int("PRACTICE_PAGE_CACHE_SECONDS", default=24 * 3600)
+# Themes, policies and departments are read from memory by submissions (egts/reference.py);
+# each process reads them again from the database after this many seconds.
+REFERENCE_CACHE_SECONDS = env.int("REFERENCE_CACHE_SECONDS", default=300)
+# Likewise for the questions and choices of the questionnaires that receive responses.
+QUESTIONNAIRE_CACHE_SECONDS = env.int("QUESTIONNAIRE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "egts.User"
 AUTH_PASSWORD_VALIDATORS = [

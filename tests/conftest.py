@@ -38,6 +38,12 @@ def _isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    # What each process holds in memory too: a test's rolled-back rows must not outlive it.
+    from contributions.services import forget_questionnaires
+    from egts import reference
+
+    reference.forget()
+    forget_questionnaires()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -1,0 +1,225 @@
+"""The submission paths a consultation's opening day leans on: few queries, nothing stale.
+
+A contribution and a questionnaire response check their codes and questions against copies
+held in memory (egts/reference.py, services.questionnaire_for_answers). These tests pin
+the number of queries each submission costs, and show that a change to what is held in
+memory is seen by the next submission.
+"""
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from contributions import services
+from contributions.models import Answer, Contribution, QuestionKind, Response
+from egts import reference
+from egts.models import Department, Theme
+from tests.factories.contributions import QuestionFactory, build_questionnaire
+from tests.factories.egts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CONTRIBUTIONS = "/api/v1/contributions/"
+
+
+def contribution(**overrides):
+    return {
+        "kind": "expectation",
+        "title": "Du temps pour se coordonner",
+        "body": "Les équipes ont besoin de temps pour se coordonner entre services.",
+        "themes": ["T4", "T1"],
+        "policies": ["P1"],
+        "department": "13",
+        "actor_category": "professionnels",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def signed_in():
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    return client
+
+
+@pytest.fixture
+def questionnaire():
+    return build_questionnaire(slug="attentes")
+
+
+def answers_for(questionnaire):
+    by_label = {q.label: q for q in questionnaire.questions.all()}
+    single, scale = by_label["Êtes-vous d'accord ?"], by_label["Votre note ?"]
+    multiple, text = by_label["Quels leviers ?"], by_label["Pourquoi ?"]
+    return [
+        {"question": single.id, "choice": single.choices.get(label="Oui").id},
+        {"question": scale.id, "value": 4},
+        {"question": multiple.id, "choices": [c.id for c in multiple.choices.all()[:2]]},
+        {"question": text.id, "text": "Parce que."},
+    ]
+
+
+def respond(questionnaire, answers, client=None):
+    return (client or APIClient()).post(
+        f"/api/v1/questionnaires/{questionnaire.slug}/responses/",
+        {"actor_category": "usagers", "department": "13", "answers": answers},
+        format="json",
+    )
+
+
+# --- Contributions --------------------------------------------------------------------------
+
+
+def test_a_contribution_costs_five_queries_whatever_it_names(signed_in, django_assert_num_queries):
+    reference.themes()  # each process reads the reference data once
+    # The author's row locked, the look for the same text sent just before, the contribution,
+    # its themes, its policies; inside one savepoint pair (the test's own transaction).
+    with django_assert_num_queries(7):
+        response = signed_in.post(CONTRIBUTIONS, contribution(), format="json")
+    assert response.status_code == 201, response.content
+    # Three themes still take one insert; no policy, no insert.
+    with django_assert_num_queries(6):
+        response = signed_in.post(
+            CONTRIBUTIONS,
+            contribution(title="Autre titre", themes=["T1", "T2", "T3"], policies=[]),
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+
+
+def test_the_answer_names_what_was_stored(signed_in):
+    data = signed_in.post(CONTRIBUTIONS, contribution(), format="json").json()
+    stored = Contribution.objects.get(pk=data["id"])
+    assert data["themes"] == ["T4", "T1"]
+    assert sorted(stored.themes.values_list("code", flat=True)) == ["T1", "T4"]
+    assert data["policies"] == ["P1"] == list(stored.policies.values_list("code", flat=True))
+    assert data["territory"] == stored.territory.slug == "grand-sud"
+    assert data["department"] == "13"
+
+
+def test_a_code_named_twice_is_stored_once(signed_in):
+    data = signed_in.post(CONTRIBUTIONS, contribution(themes=["T4", "T4"]), format="json").json()
+    assert data["themes"] == ["T4"]
+    assert Contribution.objects.get(pk=data["id"]).themes.count() == 1
+
+
+def test_a_national_contribution_has_no_territory_in_the_answer(signed_in):
+    data = signed_in.post(CONTRIBUTIONS, contribution(department=None), format="json").json()
+    assert data["territory"] is None
+    assert data["department"] is None
+
+
+def test_a_resent_contribution_answers_with_the_first_ones_codes(signed_in):
+    first = signed_in.post(CONTRIBUTIONS, contribution(), format="json").json()
+    again = signed_in.post(
+        CONTRIBUTIONS, contribution(themes=["T2"], policies=[]), format="json"
+    ).json()
+    assert again["id"] == first["id"]
+    assert sorted(again["themes"]) == ["T1", "T4"]
+    assert again["policies"] == ["P1"]
+    assert Contribution.objects.count() == 1
+
+
+def test_a_reference_change_in_this_process_is_seen_at_once(signed_in, settings):
+    settings.REFERENCE_CACHE_SECONDS = 3600
+    assert "T7" not in reference.themes()
+    Theme.objects.create(code="T7", label="Un septième thème", order=7)
+    response = signed_in.post(CONTRIBUTIONS, contribution(themes=["T7"]), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["themes"] == ["T7"]
+
+
+def test_reference_data_is_read_again_after_its_lifetime(settings):
+    settings.REFERENCE_CACHE_SECONDS = 0
+    assert reference.departments()["13"].name == "Bouches-du-Rhône"
+    # An update() sends no signal: only the lifetime makes it seen.
+    Department.objects.filter(code="13").update(name="Bouches du Rhône")
+    assert reference.departments()["13"].name == "Bouches du Rhône"
+
+
+def test_reference_data_is_held_within_its_lifetime(settings, django_assert_num_queries):
+    settings.REFERENCE_CACHE_SECONDS = 300
+    reference.forget()
+    with django_assert_num_queries(3):
+        reference.themes()
+    with django_assert_num_queries(0):
+        assert set(reference.policies()) == {"P1", "P2", "P3", "P4", "P5"}
+        assert reference.departments()["2A"].region.territory.slug
+
+
+def test_unknown_codes_are_still_named(signed_in):
+    response = signed_in.post(
+        CONTRIBUTIONS,
+        contribution(themes=["T9"], policies=["P0"], department="00"),
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert "Code inconnu : T9." in str(errors["themes"])
+    assert "Code inconnu : P0." in str(errors["policies"])
+    assert "Code inconnu : 00." in str(errors["department"])
+
+
+# --- Questionnaire responses ----------------------------------------------------------------
+
+
+def test_a_response_costs_two_inserts(questionnaire, django_assert_num_queries):
+    answers = answers_for(questionnaire)
+    respond(questionnaire, answers)  # the process reads its questions once
+    # The response and its answers, inside one savepoint pair (the test's transaction).
+    with django_assert_num_queries(4) as captured:
+        response = respond(questionnaire, answers)
+    assert response.status_code == 201, response.content
+    statements = [query["sql"].split()[0] for query in captured.captured_queries]
+    assert statements == ["SAVEPOINT", "INSERT", "INSERT", "RELEASE"]
+    assert Response.objects.count() == 2
+    assert Answer.objects.filter(response_id=response.json()["id"]).count() == 5
+
+
+def test_a_new_required_question_is_asked_at_once(questionnaire):
+    assert respond(questionnaire, answers_for(questionnaire)).status_code == 201
+    added = QuestionFactory(
+        questionnaire=questionnaire, kind=QuestionKind.TEXT, label="Et encore ?", required=True
+    )
+    response = respond(questionnaire, answers_for(questionnaire))
+    assert response.status_code == 400
+    assert "« Et encore ? » est obligatoire" in str(response.json()["answers"])
+    answered = [*answers_for(questionnaire), {"question": added.id, "text": "Oui."}]
+    assert respond(questionnaire, answered).status_code == 201
+
+
+def test_a_questionnaire_closed_in_this_process_refuses_at_once(questionnaire):
+    assert respond(questionnaire, answers_for(questionnaire)).status_code == 201
+    questionnaire.closes_at = timezone.now()
+    questionnaire.save()
+    response = respond(questionnaire, answers_for(questionnaire))
+    assert response.status_code == 400
+    assert "clos" in str(response.json())
+
+
+def test_a_questionnaire_held_in_memory_closes_on_its_date(questionnaire, settings):
+    settings.QUESTIONNAIRE_CACHE_SECONDS = 3600
+    questionnaire.closes_at = timezone.now() + timezone.timedelta(seconds=1)
+    questionnaire.save()
+    assert respond(questionnaire, answers_for(questionnaire)).status_code == 201
+    held, _questions = services.questionnaire_for_answers("attentes")
+    held.closes_at = timezone.now()  # as if its date had come while it was held
+    assert respond(questionnaire, answers_for(questionnaire)).status_code == 400
+
+
+def test_a_questionnaire_not_yet_open_or_unknown_is_404(questionnaire):
+    questionnaire.opens_at = timezone.now() + timezone.timedelta(days=1)
+    questionnaire.save()
+    assert respond(questionnaire, answers_for(questionnaire)).status_code == 404
+    questionnaire.slug = "inconnu"
+    assert respond(questionnaire, []).status_code == 404
+
+
+def test_a_signed_in_participant_answers_once(questionnaire):
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    assert respond(questionnaire, answers_for(questionnaire), client).status_code == 201
+    again = respond(questionnaire, answers_for(questionnaire), client)
+    assert again.status_code == 400
+    assert "déjà répondu" in str(again.json())
+    assert Response.objects.count() == 1
