@@ -8,7 +8,7 @@ from django.urls import reverse
 from egts.moderation import ModerationStatus, RejectReason
 from egts.participant import ParticipantItem
 
-from .models import Contribution, Response
+from .models import Contribution, Response, SubmissionGuard
 
 
 def section_items(user) -> list[ParticipantItem]:
@@ -107,4 +107,5 @@ def erase(user) -> None:
     mine = Contribution.objects.authored_by(user)
     mine.published().update(author=None)
     mine.exclude(status=ModerationStatus.PUBLISHED).delete()
+    SubmissionGuard.objects.filter(author=user).delete()
     Response.objects.filter(user=user).update(user=None)

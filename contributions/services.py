@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import time
 from collections.abc import Iterable, Sequence
 
@@ -37,6 +38,7 @@ from .models import (
     QuestionKind,
     Questionnaire,
     Response,
+    SubmissionGuard,
 )
 
 # --- Contributions ----------------------------------------------------------------------
@@ -57,7 +59,6 @@ def refresh_search_vectors(ids: Iterable[int]) -> None:
     )
 
 
-@transaction.atomic
 def contribution_submit(
     *,
     author,
@@ -75,25 +76,8 @@ def contribution_submit(
     An identical one from the same author in the last RESUBMISSION_WINDOW is returned
     instead of a copy. Offline entries (no author) are never merged.
     """
-    if getattr(author, "is_authenticated", False):
-        # Locks the author's row: two copies sent at once wait for each other, and the
-        # second one finds the first.
-        get_user_model().objects.select_for_update().filter(pk=author.pk).first()
-        earlier = (
-            Contribution.objects.filter(
-                author=author,
-                kind=kind,
-                title=title,
-                body=body,
-                department=department,
-                submitted_at__gte=timezone.now() - RESUBMISSION_WINDOW,
-            )
-            .order_by("-pk")
-            .first()
-        )
-        if earlier is not None:
-            return earlier
-    contribution = Contribution.objects.create(
+    signed_in = getattr(author, "is_authenticated", False)
+    contribution = Contribution(
         kind=kind,
         title=title,
         body=body,
@@ -101,22 +85,115 @@ def contribution_submit(
         territory=department.region.territory if department else None,
         actor_category=actor_category,
         source=source,
-        author=author if getattr(author, "is_authenticated", False) else None,
+        author=author if signed_in else None,
         flags=detect_personal_data(title, body),
         status=ModerationStatus.PENDING,
         submitted_at=timezone.now(),
     )
-    # A new contribution has no links yet: insert them, one query each, without the
-    # reading and diffing that .set() does.
-    contribution.theme_codes = _link(Contribution.themes.through, contribution, "theme_id", themes)
+    theme_codes = list(dict.fromkeys(theme.pk for theme in themes))  # each once, as given
+    policy_codes = list(dict.fromkeys(policy.pk for policy in policies))
+    if signed_in and connection.vendor == "postgresql":
+        if _insert_unless_resent(contribution, theme_codes, policy_codes):
+            return contribution
+        earlier = _same_contribution(contribution)
+        if earlier is not None:
+            return earlier
+    return _insert_with_orm(contribution, theme_codes, policy_codes)
+
+
+def _same_contribution(contribution: Contribution) -> Contribution | None:
+    return (
+        Contribution.objects.filter(
+            author=contribution.author,
+            kind=contribution.kind,
+            title=contribution.title,
+            body=contribution.body,
+            department=contribution.department,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _fingerprint(contribution: Contribution) -> str:
+    parts = (contribution.kind, contribution.title, contribution.body, contribution.department_id)
+    return hashlib.sha256("\x1f".join(part or "" for part in parts).encode()).hexdigest()
+
+
+def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes) -> bool:
+    """One statement, so one round trip and atomic without a transaction: it records the
+    sending in SubmissionGuard, and inserts the contribution and its links only if the same
+    one was not sent in the window. A copy sent at the same moment waits on the guard's
+    unique pair until the first commits, then finds it recent. False: it was a copy."""
+    fields = [f for f in Contribution._meta.concrete_fields if not f.primary_key]
+    values, params = [], []
+    for field in fields:
+        values.append(f"%s::{field.db_type(connection)}")
+        params.append(field.get_db_prep_save(field.pre_save(contribution, add=True), connection))
+    guard = SubmissionGuard._meta.db_table
+    sql = f"""
+        WITH guard AS (
+            INSERT INTO {guard} (author_id, fingerprint, sent_at) VALUES (%s, %s, %s)
+            ON CONFLICT (author_id, fingerprint) DO UPDATE SET sent_at = EXCLUDED.sent_at
+            WHERE {guard}.sent_at < %s
+            RETURNING 1
+        ), inserted AS (
+            INSERT INTO {Contribution._meta.db_table} ({", ".join(f.column for f in fields)})
+            SELECT {", ".join(values)} FROM guard
+            RETURNING id
+        ), themes AS (
+            INSERT INTO {Contribution.themes.through._meta.db_table} (contribution_id, theme_id)
+            SELECT inserted.id, code FROM inserted, unnest(%s::varchar[]) AS code
+        ), policies AS (
+            INSERT INTO {Contribution.policies.through._meta.db_table} (contribution_id, policy_id)
+            SELECT inserted.id, code FROM inserted, unnest(%s::varchar[]) AS code
+        )
+        SELECT id FROM inserted
+    """  # noqa: S608 — table and column names come from the models, values are parameters
+    now = contribution.submitted_at
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                contribution.author_id,
+                _fingerprint(contribution),
+                now,
+                now - RESUBMISSION_WINDOW,
+                *params,
+                theme_codes,
+                policy_codes,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    contribution.pk = row[0]
+    contribution._state.adding = False
+    contribution.theme_codes, contribution.policy_codes = theme_codes, policy_codes
+    return True
+
+
+@transaction.atomic
+def _insert_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
+    """The same with the ORM, for SQLite (make run) and offline entries (never merged)."""
+    if contribution.author_id is not None:
+        # Locks the author's row: two copies sent at once wait for each other, and the
+        # second one finds the first.
+        get_user_model().objects.select_for_update().filter(pk=contribution.author_id).first()
+        earlier = _same_contribution(contribution)
+        if earlier is not None and earlier.submitted_at >= timezone.now() - RESUBMISSION_WINDOW:
+            return earlier
+    contribution.save(force_insert=True)
+    contribution.theme_codes = _link(
+        Contribution.themes.through, contribution, "theme_id", theme_codes
+    )
     contribution.policy_codes = _link(
-        Contribution.policies.through, contribution, "policy_id", policies
+        Contribution.policies.through, contribution, "policy_id", policy_codes
     )
     return contribution
 
 
-def _link(through, contribution: Contribution, column: str, objects) -> list[str]:
-    codes = list(dict.fromkeys(obj.pk for obj in objects))  # each once, in the order given
+def _link(through, contribution: Contribution, column: str, codes: list[str]) -> list[str]:
     through.objects.bulk_create(
         [through(contribution_id=contribution.pk, **{column: code}) for code in codes]
     )

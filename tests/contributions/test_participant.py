@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from contributions import demo
-from contributions.models import Contribution, QuestionKind, Questionnaire, Response
+from contributions.models import (
+    Contribution,
+    QuestionKind,
+    Questionnaire,
+    Response,
+    SubmissionGuard,
+)
 from egts.moderation import ModerationStatus
 from egts.participant import ERASURES, EXPORTS, SECTIONS
 from tests.factories.contributions import ContributionFactory, ResponseFactory
@@ -64,7 +70,11 @@ def test_erasure_detaches_published_and_deletes_the_rest():
     ContributionFactory(author=user, rejected=True)
     other = ContributionFactory()
     response = ResponseFactory(user=user)
+    SubmissionGuard.objects.create(
+        author=user, fingerprint="f" * 64, sent_at=published.submitted_at
+    )
     ERASURES["contributions"](user)
+    assert not SubmissionGuard.objects.exists()  # not even the trace of what was sent
     assert list(Contribution.objects.order_by("pk")) == [published, other]
     published.refresh_from_db()
     assert published.author is None

@@ -70,21 +70,77 @@ def respond(questionnaire, answers, client=None):
 # --- Contributions --------------------------------------------------------------------------
 
 
-def test_a_contribution_costs_five_queries_whatever_it_names(signed_in, django_assert_num_queries):
+def test_a_contribution_is_one_statement_whatever_it_names(signed_in, django_assert_num_queries):
     reference.themes()  # each process reads the reference data once
-    # The author's row locked, the look for the same text sent just before, the contribution,
-    # its themes, its policies; inside one savepoint pair (the test's own transaction).
-    with django_assert_num_queries(7):
+    # The record of its sending, the contribution, its themes and its policies: one
+    # statement, atomic by itself, so not even a transaction to open and commit.
+    with django_assert_num_queries(1) as captured:
         response = signed_in.post(CONTRIBUTIONS, contribution(), format="json")
     assert response.status_code == 201, response.content
-    # Three themes still take one insert; no policy, no insert.
-    with django_assert_num_queries(6):
+    assert captured.captured_queries[0]["sql"].split()[0] == "WITH"
+    with django_assert_num_queries(1):
         response = signed_in.post(
             CONTRIBUTIONS,
             contribution(title="Autre titre", themes=["T1", "T2", "T3"], policies=[]),
             format="json",
         )
     assert response.status_code == 201, response.content
+    stored = Contribution.objects.get(pk=response.json()["id"])
+    assert sorted(stored.themes.values_list("code", flat=True)) == ["T1", "T2", "T3"]
+    assert not stored.policies.exists()
+
+
+def test_a_copy_costs_the_reading_of_the_first(signed_in, django_assert_num_queries):
+    first = signed_in.post(CONTRIBUTIONS, contribution(), format="json").json()
+    # The statement, then the first one with its territory, themes and policies.
+    with django_assert_num_queries(5):
+        again = signed_in.post(CONTRIBUTIONS, contribution(), format="json").json()
+    assert again["id"] == first["id"]
+
+
+def test_what_is_stored_is_every_field_the_orm_would_store(signed_in):
+    data = signed_in.post(CONTRIBUTIONS, contribution(), format="json").json()
+    stored = Contribution.objects.get(pk=data["id"])
+    assert stored.status == "pending"
+    assert stored.kind == "expectation"
+    assert stored.source == "online"
+    assert stored.flags == []
+    assert stored.published_at is None
+    assert stored.moderation_reason == "" and stored.moderation_message == ""
+    assert stored.published_body == ""
+    assert stored.updated_at >= stored.submitted_at
+    assert stored.author is not None
+    assert stored.department_id == "13" and stored.territory.slug == "grand-sud"
+    flagged = signed_in.post(
+        CONTRIBUTIONS,
+        contribution(title="Appelez-moi", body="Mon numéro est le 06 12 34 56 78, merci."),
+        format="json",
+    ).json()
+    assert Contribution.objects.get(pk=flagged["id"]).flags == ["phone"]
+
+
+def test_the_orm_path_merges_copies_too():
+    # The path SQLite (make run) takes, and offline entries: the same rules.
+    author = UserFactory()
+    t4 = reference.themes()["T4"]
+    entry = {
+        "kind": "expectation",
+        "title": "Un titre",
+        "body": "Un texte assez long pour une contribution.",
+        "actor_category": "professionnels",
+        "department": reference.departments()["13"],
+    }
+
+    def submit(who):
+        built = Contribution(author=who, territory=entry["department"].region.territory, **entry)
+        return services._insert_with_orm(built, [t4.pk], [])
+
+    first = submit(author)
+    assert submit(author).pk == first.pk
+    assert submit(UserFactory()).pk != first.pk
+    assert submit(None).pk not in (first.pk, None)
+    assert first.theme_codes == ["T4"] and first.policy_codes == []
+    assert Contribution.objects.count() == 3
 
 
 def test_the_answer_names_what_was_stored(signed_in):
