@@ -12,7 +12,7 @@ import functools
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -38,12 +38,30 @@ def _failing_open(default):
     return decorator
 
 
+class ReusedClients(RedisCacheClient):
+    """Django builds a new redis.Redis object for every cache call, and each one fills a
+    table of some 170 reply handlers: a cached page paid that two to four times. One
+    object per connection pool is enough (redis.Redis is safe to share over its pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         options = params.setdefault("OPTIONS", {})
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         super().__init__(server, params)
+        self._class = ReusedClients
 
     def get(self, key, default=None, version=None):
         try:
