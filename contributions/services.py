@@ -120,16 +120,43 @@ def _fingerprint(contribution: Contribution) -> str:
     return hashlib.sha256("\x1f".join(part or "" for part in parts).encode()).hexdigest()
 
 
+# --- Writing in one statement (PostgreSQL) ---------------------------------------------
+# A statement is atomic by itself: writing a submission and what hangs on it in one, with
+# data-modifying WITH clauses, spares the transaction's BEGIN and COMMIT and every other
+# round trip. The columns and values are the ORM's own (the model's fields, pre_save and
+# get_db_prep_save), so a field added to a model is written here too.
+
+
+def _insert_fields(model, *, skip: tuple[str, ...] = ()) -> list:
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in skip]
+
+
+def _values(instance, fields) -> tuple[str, str, list]:
+    """The columns, the typed placeholders and the values for inserting ``instance``."""
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
+    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    return columns, placeholders, values
+
+
+def _execute_one(sql: str, params: list):
+    """Runs one statement and returns its first row. Inside a caller's transaction, a
+    savepoint keeps a refused statement from spoiling the rest of it."""
+    if connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes) -> bool:
-    """One statement, so one round trip and atomic without a transaction: it records the
-    sending in SubmissionGuard, and inserts the contribution and its links only if the same
-    one was not sent in the window. A copy sent at the same moment waits on the guard's
-    unique pair until the first commits, then finds it recent. False: it was a copy."""
-    fields = [f for f in Contribution._meta.concrete_fields if not f.primary_key]
-    values, params = [], []
-    for field in fields:
-        values.append(f"%s::{field.db_type(connection)}")
-        params.append(field.get_db_prep_save(field.pre_save(contribution, add=True), connection))
+    """Records the sending in SubmissionGuard, and inserts the contribution and its links
+    only if the same one was not sent in the window. A copy sent at the same moment waits
+    on the guard's unique pair until the first commits, then finds it recent. False: it
+    was a copy."""
+    columns, placeholders, values = _values(contribution, _insert_fields(Contribution))
     guard = SubmissionGuard._meta.db_table
     sql = f"""
         WITH guard AS (
@@ -138,8 +165,8 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
             WHERE {guard}.sent_at < %s
             RETURNING 1
         ), inserted AS (
-            INSERT INTO {Contribution._meta.db_table} ({", ".join(f.column for f in fields)})
-            SELECT {", ".join(values)} FROM guard
+            INSERT INTO {Contribution._meta.db_table} ({columns})
+            SELECT {placeholders} FROM guard
             RETURNING id
         ), themes AS (
             INSERT INTO {Contribution.themes.through._meta.db_table} (contribution_id, theme_id)
@@ -151,26 +178,48 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
         SELECT id FROM inserted
     """  # noqa: S608 — table and column names come from the models, values are parameters
     now = contribution.submitted_at
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                contribution.author_id,
-                _fingerprint(contribution),
-                now,
-                now - RESUBMISSION_WINDOW,
-                *params,
-                theme_codes,
-                policy_codes,
-            ],
-        )
-        row = cursor.fetchone()
+    row = _execute_one(
+        sql,
+        [
+            contribution.author_id,
+            _fingerprint(contribution),
+            now,
+            now - RESUBMISSION_WINDOW,
+            *values,
+            theme_codes,
+            policy_codes,
+        ],
+    )
     if row is None:
         return False
     contribution.pk = row[0]
     contribution._state.adding = False
     contribution.theme_codes, contribution.policy_codes = theme_codes, policy_codes
     return True
+
+
+def _insert_response(response: Response, answers: list[Answer]) -> None:
+    """The response and its answers, in one statement."""
+    columns, placeholders, values = _values(response, _insert_fields(Response))
+    answer_fields = _insert_fields(Answer, skip=("response_id",))
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in answer_fields)
+    answer_columns = ", ".join(connection.ops.quote_name(f.column) for f in answer_fields)
+    sql = f"""
+        WITH inserted AS (
+            INSERT INTO {Response._meta.db_table} ({columns}) VALUES ({placeholders})
+            RETURNING id
+        ), answers AS (
+            INSERT INTO {Answer._meta.db_table} (response_id, {answer_columns})
+            SELECT inserted.id, answer.* FROM inserted, unnest({arrays}) AS answer
+        )
+        SELECT id FROM inserted
+    """  # noqa: S608 — table and column names come from the models, values are parameters
+    rows = [_values(answer, answer_fields)[2] for answer in answers]
+    columns_of_answers = [list(column) for column in zip(*rows, strict=True)] or [
+        [] for _field in answer_fields
+    ]
+    (response.pk,) = _execute_one(sql, [*values, *columns_of_answers])
+    response._state.adding = False
 
 
 @transaction.atomic
@@ -551,10 +600,13 @@ def response_submit(
         if "text" in item:
             rows.append(Answer(response=response, question=question, text=item["text"]))
     try:
-        # The response and its answers together, or nothing: four round trips in all.
-        with transaction.atomic():
-            response.save(force_insert=True)
-            Answer.objects.bulk_create(rows)
+        # The response and its answers together, or nothing.
+        if connection.vendor == "postgresql":
+            _insert_response(response, rows)
+        else:
+            with transaction.atomic():
+                response.save(force_insert=True)
+                Answer.objects.bulk_create(rows)
     except IntegrityError as exc:
         if signed_in:  # two simultaneous submissions from one account
             raise already from exc
