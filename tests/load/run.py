@@ -7,8 +7,10 @@
    50 concurrent users. Prints requests per second, p50 / p95 / p99 and errors.
 
 Environment: LOADTEST_USERS (50), LOADTEST_SECONDS per phase (15), LOADTEST_MIXED_SECONDS (45),
-LOADTEST_WORKERS (gunicorn workers, 4), LOADTEST_PORT (8765), LOADTEST_SCENARIOS (a comma-separated
-choice of User classes, e.g. QuestionnaireUser,ContributionSubmitUser: those alone, no mixed phase).
+LOADTEST_WORKERS (gunicorn workers, 4), LOADTEST_PORT (8765), LOADTEST_PAUSE (seconds of rest
+between phases, 5: a phase is not measured while PostgreSQL still flushes the last one's
+writes), LOADTEST_SCENARIOS (a comma-separated choice of User classes, e.g.
+QuestionnaireUser,ContributionSubmitUser: those alone, no mixed phase).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ PY = sys.executable
 USERS = int(os.environ.get("LOADTEST_USERS", "50"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "15"))
 MIXED_SECONDS = int(os.environ.get("LOADTEST_MIXED_SECONDS", "45"))
+PAUSE = float(os.environ.get("LOADTEST_PAUSE", "5"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
 PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
 PG = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
@@ -99,6 +102,7 @@ def wait_for(url: str, seconds: int = 60) -> None:
 
 
 def locust(user_classes: list[str], seconds: int, prefix: str, env: dict) -> list[dict]:
+    time.sleep(PAUSE)
     csv_prefix = OUT / prefix
     cmd = [
         PY,
