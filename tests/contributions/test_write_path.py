@@ -74,6 +74,7 @@ def statements(captured) -> list[str]:
     return [query["sql"].split()[0] for query in captured.captured_queries]
 
 
+@pytest.mark.postgres  # one statement is PostgreSQL's path; SQLite takes the ORM's
 def test_a_contribution_is_one_statement_whatever_it_names(signed_in, django_assert_num_queries):
     reference.themes()  # each process reads the reference data once
     # The record of its sending, the contribution, its themes and its policies: one
@@ -109,6 +110,7 @@ def test_outside_a_transaction_each_submission_is_one_round_trip(django_assert_n
     assert statements(captured) == ["WITH", "WITH"]
 
 
+@pytest.mark.postgres  # one statement is PostgreSQL's path; SQLite takes the ORM's
 def test_a_copy_costs_the_reading_of_the_first(signed_in, django_assert_num_queries):
     first = signed_in.post(CONTRIBUTIONS, contribution(), format="json").json()
     # The statement, then the first one with its territory, themes and policies.
@@ -238,6 +240,7 @@ def test_unknown_codes_are_still_named(signed_in):
 # --- Questionnaire responses ----------------------------------------------------------------
 
 
+@pytest.mark.postgres  # one statement is PostgreSQL's path; SQLite takes the ORM's
 def test_a_response_and_its_answers_are_one_statement(questionnaire, django_assert_num_queries):
     answers = answers_for(questionnaire)
     respond(questionnaire, answers)  # the process reads its questions once
