@@ -581,7 +581,8 @@ def response_submit(
     )
     if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
         raise already
-    if questions is None:
+    questions_held = questions is not None
+    if not questions_held:
         questions = questionnaire_questions(questionnaire)
     cleaned = validate_answers(questions=questions, answers=answers)
     response = Response(
@@ -608,7 +609,18 @@ def response_submit(
                 response.save(force_insert=True)
                 Answer.objects.bulk_create(rows)
     except IntegrityError as exc:
-        if signed_in:  # two simultaneous submissions from one account
-            raise already from exc
+        if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
+            raise already from exc  # two simultaneous submissions from one account
+        if questions_held:
+            # The questions held in memory are older than the database: another process
+            # removed a choice or a question. Check the answers again against the database's.
+            forget_questionnaires()
+            return response_submit(
+                questionnaire=questionnaire,
+                user=user,
+                actor_category=actor_category,
+                department=department,
+                answers=answers,
+            )
         raise
     return response

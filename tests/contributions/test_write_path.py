@@ -6,12 +6,14 @@ the number of queries each submission costs, and show that a change to what is h
 memory is seen by the next submission.
 """
 
+import time
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from contributions import services
-from contributions.models import Answer, Contribution, QuestionKind, Response
+from contributions.models import Answer, Choice, Contribution, QuestionKind, Response
 from egts import reference
 from egts.models import Department, Theme
 from tests.factories.contributions import QuestionFactory, build_questionnaire
@@ -321,3 +323,22 @@ def test_a_signed_in_participant_answers_once(questionnaire):
     assert again.status_code == 400
     assert "déjà répondu" in str(again.json())
     assert Response.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_choice_removed_by_another_process_gives_a_clear_error_not_a_500():
+    questionnaire = build_questionnaire(slug="attentes")
+    answers = answers_for(questionnaire)
+    held = services.questionnaire_for_answers("attentes")
+    picked = next(a for a in answers if "choices" in a)["choices"][0]
+    Choice.objects.filter(pk=picked).delete()
+    # This process still holds the questions as they were, as another process would.
+    services._held_questionnaires["attentes"] = (time.monotonic(), *held)
+    response = respond(questionnaire, answers)
+    assert response.status_code == 400
+    assert "n'appartient pas à cette question" in str(response.json()["answers"])
+    assert not Response.objects.exists()
+    # Without that choice, the response goes through, checked against the database.
+    without = [a for a in answers if "choices" not in a]
+    assert respond(questionnaire, without).status_code == 201
