@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from egts.models import ActorCategory
 from egts.moderation import Moderated, ModeratedQuerySet, ModerationStatus
+from egts.search import FrenchSearchMixin
 
 # The text search configuration created by migration 0002 (french stemming + unaccent).
-SEARCH_CONFIG = "french_unaccent"
 
 TITLE_MIN_LENGTH = 3
 TITLE_MAX_LENGTH = 200
@@ -38,7 +38,9 @@ class ContributionSource(models.TextChoices):
     WORKING_GROUP = "working_group", _("Groupe de travail")
 
 
-class ContributionQuerySet(ModeratedQuerySet):
+class ContributionQuerySet(FrenchSearchMixin, ModeratedQuerySet):
+    search_fields = ("title", "published_body")
+
     def with_references(self):
         """Everything a list shows, in a constant number of queries."""
         return self.select_related("territory", "department").prefetch_related("themes", "policies")
@@ -78,20 +80,6 @@ class ContributionQuerySet(ModeratedQuerySet):
         if actor_category:
             queryset = queryset.filter(actor_category=actor_category)
         return queryset
-
-    def search(self, q: str):
-        """French full-text search on PostgreSQL; a plain substring match elsewhere."""
-        q = (q or "").strip()
-        if not q:
-            return self
-        if connection.vendor == "postgresql":
-            query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-            return self.filter(search_vector=query)
-        words = q.split()
-        condition = Q()
-        for word in words:
-            condition &= Q(title__icontains=word) | Q(published_body__icontains=word)
-        return self.filter(condition)
 
 
 class Contribution(Moderated):

@@ -27,10 +27,10 @@ from egts.moderation import (
     apply_decision,
     detect_personal_data,
 )
+from egts.search import SEARCH_CONFIG
 
 from .models import (
     BODY_MAX_LENGTH,
-    SEARCH_CONFIG,
     Answer,
     Contribution,
     ContributionSource,

@@ -10,18 +10,18 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db import connection, models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egts.search import FrenchSearchMixin
 from practices.models import ATTACHMENT_EXTENSIONS
 
 # Created by the contributions and practices migrations (french stemming + unaccent);
 # this app's migration creates it too when missing, so the apps migrate in any order.
-SEARCH_CONFIG = "french_unaccent"
 
 TITLE_MAX_LENGTH = 200
 SUMMARY_MAX_LENGTH = 5_000
@@ -35,7 +35,9 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Autre")
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(FrenchSearchMixin, models.QuerySet):
+    search_fields = ("title", "summary", "author")
+
     def public(self):
         return self.filter(is_public=True)
 
@@ -72,21 +74,6 @@ class DocumentQuerySet(models.QuerySet):
         elif territory is not None:
             queryset = queryset.filter(territory=territory)
         return queryset
-
-    def search(self, q: str):
-        """French full-text search on PostgreSQL; a substring match elsewhere."""
-        q = (q or "").strip()
-        if not q:
-            return self
-        if connection.vendor == "postgresql":
-            query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-            return self.filter(search_vector=query)
-        condition = Q()
-        for word in q.split():
-            condition &= (
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(author__icontains=word)
-            )
-        return self.filter(condition)
 
 
 def document_path(instance: Document, filename: str) -> str:

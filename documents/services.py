@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from egts.cache import bump_public_pages
 from egts.models import Territory, User
+from egts.search import SEARCH_CONFIG
 from practices.uploads import check_upload
 
-from .models import SEARCH_CONFIG, Document, DocumentShare
+from .models import Document, DocumentShare
 
 TEXT_FIELDS = ("title", "kind", "author", "date", "summary", "url")
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db import connection, models
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from egts.models import ActorCategory
 from egts.moderation import Moderated, ModeratedQuerySet, ModerationStatus
+from egts.search import FrenchSearchMixin
 
 # Created by migration 0002 when missing (french stemming + unaccent).
-SEARCH_CONFIG = "french_unaccent"
 
 TITLE_MIN_LENGTH = 3
 TITLE_MAX_LENGTH = 200
@@ -38,7 +38,9 @@ PUBLIC_TEXT_FIELDS = ("title", "summary", *SECTION_FIELDS, "organisation")
 REQUIRED_FOR_SUBMISSION = ("title", "summary", *SECTION_FIELDS, "organisation")
 
 
-class PracticeQuerySet(ModeratedQuerySet):
+class PracticeQuerySet(FrenchSearchMixin, ModeratedQuerySet):
+    search_fields = ("title", "summary", "implementation", "organisation")
+
     """Drafts belong to their author alone: every shared read leaves them out."""
 
     def submitted(self):
@@ -109,24 +111,6 @@ class PracticeQuerySet(ModeratedQuerySet):
         if tag is not None:
             queryset = queryset.filter(tags=tag)
         return queryset
-
-    def search(self, q: str):
-        """French full-text search on PostgreSQL; a substring match elsewhere."""
-        q = (q or "").strip()
-        if not q:
-            return self
-        if connection.vendor == "postgresql":
-            query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-            return self.filter(search_vector=query)
-        condition = Q()
-        for word in q.split():
-            condition &= (
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(implementation__icontains=word)
-                | Q(organisation__icontains=word)
-            )
-        return self.filter(condition)
 
 
 class PracticeTag(models.Model):

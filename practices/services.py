@@ -25,11 +25,11 @@ from egts.moderation import (
     apply_decision,
     detect_personal_data,
 )
+from egts.search import SEARCH_CONFIG
 
 from .models import (
     PUBLIC_TEXT_FIELDS,
     REQUIRED_FOR_SUBMISSION,
-    SEARCH_CONFIG,
     TAG_MAX_LENGTH,
     Practice,
     PracticeAttachment,
