@@ -3,12 +3,6 @@ import pytest
 from tests.factories.assises import people
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The role matrix creates seven accounts per test: PBKDF2 would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def roles(db):
     return people()
