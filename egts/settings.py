@@ -11,6 +11,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "egts.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what is served
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.syndication",
@@ -215,6 +216,8 @@ STORAGES = {
         )
     },
 }
+# Source maps are read by developer tools only: not worth a Brotli pass at every deploy.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Request bodies: 10 MB files are allowed for attachments, the rest stays small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

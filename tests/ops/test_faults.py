@@ -6,6 +6,8 @@ both the Celery broker and the cache, as in production (.env.example).
 """
 
 import json
+import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -82,8 +84,14 @@ def stack(tmp_path_factory):
         redis_url=redis.url,
         extra_env={"CACHE_URL": f"rediscache://127.0.0.1:{redis.port}/1"},
     )
-    app.manage("migrate", "--noinput", "-v0")
-    app.manage("collectstatic", "--noinput", "-v0")
+    # Two processes side by side: the schema in PostgreSQL, the hashed and compressed files.
+    with ThreadPoolExecutor(2) as pool:
+        steps = [
+            pool.submit(app.manage, "migrate", "--noinput", "-v0"),
+            pool.submit(app.manage, "collectstatic", "--noinput", "-v0"),
+        ]
+        for step in steps:
+            step.result()
     fixtures = workdir / "fixtures.json"
     app.manage("shell", "-c", CREATE_FIXTURES.format(out=fixtures))
     app.start()
@@ -97,6 +105,26 @@ def test_health_is_ok_when_every_service_runs(stack):
     status, body, _headers = stack["app"].get("/health/")
     assert status == 200
     assert json.loads(body) == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+
+
+def test_every_file_a_page_links_is_collected_and_served(stack):
+    """collectstatic leaves out DSFR's unlinked builds (egts.apps.StaticFilesConfig): what
+    the pages do link must still be there, under its hashed name, compressed."""
+    app = stack["app"]
+    linked = set()
+    for path in ("/", "/contributions/", "/compte/login/", "/api/v1/docs/"):
+        status, page, _ = app.get(path)
+        assert status == 200, path
+        linked |= set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
+    assert any("dsfr.min." in url for url in linked), linked
+    assert any("utility.min." in url for url in linked), linked
+    assert any("swagger-ui-bundle." in url for url in linked), linked
+    for url in sorted(linked):
+        status, _body, headers = app.get(url, headers={"Accept-Encoding": "br"})
+        assert status == 200, url
+        assert re.search(r"\.[0-9a-f]{12}\.", url), f"{url} is not the hashed name"
+        if url.endswith((".css", ".js")):
+            assert headers.get("Content-Encoding") == "br", url
 
 
 def test_redis_down_health_names_the_broker_and_pages_still_answer(stack):
