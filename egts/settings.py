@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "egts.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what is served
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.syndication",
@@ -204,6 +204,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    # Collects the apps' files except those no page links (egts/staticfiles.py).
+    "egts.staticfiles.AppDirectoriesFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {

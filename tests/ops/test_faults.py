@@ -13,7 +13,8 @@ import pytest
 
 from tests.fixtures.services import AppServer, PrivatePostgres, PrivateRedis
 
-pytestmark = pytest.mark.faults
+# One worker runs the whole module under pytest-xdist: the stack is built once.
+pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("fault-stack")]
 
 
 # Run in the platform's own database: a participant with an API token, an open questionnaire.
@@ -108,7 +109,7 @@ def test_health_is_ok_when_every_service_runs(stack):
 
 
 def test_every_file_a_page_links_is_collected_and_served(stack):
-    """collectstatic leaves out DSFR's unlinked builds (egts.apps.StaticFilesConfig): what
+    """collectstatic leaves out DSFR's unlinked builds (egts/staticfiles.py): what
     the pages do link must still be there, under its hashed name, compressed."""
     app = stack["app"]
     linked = set()
