@@ -13,8 +13,7 @@ import pytest
 
 from tests.fixtures.services import AppServer, PrivatePostgres, PrivateRedis
 
-# One worker runs the whole module under pytest-xdist: the stack is built once.
-pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("fault-stack")]
+pytestmark = pytest.mark.faults
 
 
 # Run in the platform's own database: a participant with an API token, an open questionnaire.
