@@ -43,13 +43,12 @@ lint: install
 	$(VENV)/bin/bandit -q -r egts contributions practices assises -lll
 
 # Every test, browser journeys included, on PostgreSQL and Redis (override DATABASE_URL/REDIS_URL).
-# pytest-xdist runs one process per core (PYTEST_WORKERS), each on a test database of its own.
-# --dist loadfile keeps a file's tests together, so a module's fixture (the fault tests'
-# private stack) is built once.
+# pytest-xdist runs one process per core (PYTEST_WORKERS), each on a test database of its own;
+# tests/conftest.py says how tests are dealt to them.
 PYTEST_WORKERS ?= auto
 test: install browser-deps lint
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS_DEFAULT)} \
-	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS_DEFAULT)} \

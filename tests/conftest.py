@@ -29,6 +29,30 @@ def pytest_runtest_setup(item):
         pytest.fail("This test needs PostgreSQL: set DATABASE_URL (make test does).")
 
 
+# Modules whose tests share a fixture too costly to build in every process: under
+# pytest-xdist (make test), each goes whole to one process.
+WHOLE_MODULES = ("tests/ops/test_faults.py",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Tests are dealt one at a time in collection order, as ``--dist load`` does: pytest-django
+    sorts that order so the tests that flush the database (transactional ones) come after
+    those that read the reference rows the migrations loaded. Only WHOLE_MODULES are dealt
+    as one unit. (``--dist loadgroup`` would do this with a mark, but it does not group under
+    pytest 9.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in WHOLE_MODULES else nodeid
+
+    return Scheduling(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

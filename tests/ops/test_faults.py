@@ -13,6 +13,7 @@ import pytest
 
 from tests.fixtures.services import AppServer, PrivatePostgres, PrivateRedis
 
+# Under pytest-xdist the whole module goes to one process (WHOLE_MODULES in tests/conftest.py).
 pytestmark = pytest.mark.faults
 
 
