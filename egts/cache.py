@@ -1,14 +1,15 @@
 """Whole-page cache for anonymous visitors of public pages that are the same for everyone.
 
 A cached page is served before the session or the user is ever loaded, so it costs
-no SQL query. Any change to published content calls ``bump_public_pages()``: the
-version number is part of every key, so all cached pages go stale at once (one
+no SQL query and one Redis round trip. Any change to published content calls
+``bump_public_pages()``: every cached entry carries the version it was rendered under, and
+the version and the entry are read together, so all cached pages go stale at once (one
 cache write, no key scanning), and the timeout bounds staleness for everything else.
 
 The page of one object (``public_page(per_object=...)``) does not follow that global
-version: its key holds a token of its own, which ``expire_object_pages()`` drops when the
-object changes, and a token per kind of object, which ``renew_object_pages()`` replaces
-after a deploy. Such a page can stay cached for long and be rendered ahead of its first
+version: its entry carries a token of its own, which ``expire_object_pages()`` drops when
+the object changes, and a token per kind of object, which ``renew_object_pages()``
+replaces after a deploy. Such a page can stay cached for long and be rendered ahead of its first
 visitor (``render_anonymously()``).
 """
 
@@ -33,8 +34,9 @@ _VERSION_KEY = "egts:public-pages:version"
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Frame-Options", "Referrer-Policy")
 
 
-def _version() -> int:
-    version = cache.get(_VERSION_KEY)
+def _current_version(found: dict) -> int:
+    """The global version from a get_many() answer; one is set if Redis has none yet."""
+    version = found.get(_VERSION_KEY)
     if version is None:
         cache.add(_VERSION_KEY, 1, timeout=None)
         version = cache.get(_VERSION_KEY, 1)
@@ -53,13 +55,12 @@ def _token_key(kind: str, pk=None) -> str:
     return f"egts:public-page:{kind}:" + ("generation" if pk is None else f"{pk}:token")
 
 
-def _object_version(kind: str, pk) -> str:
-    """The kind's generation and the object's token; a missing one is drawn at random, so a
-    token lost (expired, evicted) can never bring back a page cached under an older one."""
-    keys = [_token_key(kind), _token_key(kind, pk)]
-    found = cache.get_many(keys)
+def _object_version(kind: str, pk, found: dict) -> str:
+    """The kind's generation and the object's token, from a get_many() answer; a missing one
+    is drawn at random, so a token lost (expired, evicted) can never bring back a page
+    cached under an older one."""
     tokens = []
-    for key in keys:
+    for key in (_token_key(kind), _token_key(kind, pk)):
         if key not in found:
             drawn = secrets.token_hex(8)
             cache.add(key, drawn, timeout=None)
@@ -105,9 +106,23 @@ def _is_anonymous_and_plain(request) -> bool:
     )
 
 
-def _key(request, version) -> str:
-    raw = f"{request.get_full_path()}|{get_language()}|{version}"
-    return "egts:public-page:z:" + hashlib.sha256(raw.encode()).hexdigest()
+def _key(request) -> str:
+    raw = f"{request.get_full_path()}|{get_language()}"
+    return "egts:public-page:entry:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _version_and_entry(request, per_object: str, pk) -> tuple[object, str, tuple | None]:
+    """The version the page must carry and the cached entry, in one Redis round trip: the
+    entry's key does not hold the version, the entry does (a page of another version is
+    stale)."""
+    key = _key(request)
+    version_keys = (
+        [_token_key(per_object), _token_key(per_object, pk)] if per_object else [_VERSION_KEY]
+    )
+    found = cache.get_many([*version_keys, key])
+    entry = found.pop(key, None)
+    version = _object_version(per_object, pk, found) if per_object else _current_version(found)
+    return version, key, entry
 
 
 def public_page(
@@ -130,12 +145,10 @@ def public_page(
             if seconds <= 0 or not _is_anonymous_and_plain(request):
                 return view(request, *args, **kwargs)
             # The version is read before the view reads the database: a page rendered from
-            # data that a commit then changes is stored under a version already dropped.
-            version = _object_version(per_object, kwargs["pk"]) if per_object else _version()
-            key = _key(request, version)
-            cached = cache.get(key)
-            if cached is not None:
-                content, headers, *nonce = cached
+            # data that a commit then changes is stored with a version already dropped.
+            version, key, cached = _version_and_entry(request, per_object, kwargs.get("pk"))
+            if cached is not None and cached[0] == version:
+                _version, content, headers, *nonce = cached
                 if nonce and nonce[0]:
                     # The cached HTML carries the nonce of the response that was cached: the
                     # CSP header (csp.middleware) must name that one, not a fresh one.
@@ -153,7 +166,8 @@ def public_page(
                 headers = {h: response[h] for h in _HEADERS_KEPT if h in response}
                 nonce = getattr(request, "_csp_nonce", None)
                 # Compressed: a DSFR page of 17 kB takes 4 kB, for thousands of practices.
-                cache.set(key, (zlib.compress(response.content), headers, nonce), seconds)
+                entry = (version, zlib.compress(response.content), headers, nonce)
+                cache.set(key, entry, seconds)
                 response["X-Cache"] = "miss"
             return response
 

@@ -47,6 +47,44 @@ def test_anonymous_public_lists_and_details_are_served_without_sql(
         assert second.content == first.content
 
 
+def test_a_cached_page_costs_one_round_trip_to_redis(client, published, monkeypatch):
+    """The version and the page are read together (one MGET): under load each round trip to
+    Redis waits its turn for a core, and the second one used to cost as much as the page."""
+    import os
+    import uuid
+
+    from redis import Redis
+
+    from egts import cache as page_cache
+    from egts.cache_backends import ResilientRedisCache
+
+    prefix = f"egts-test-round-trip-{uuid.uuid4().hex[:8]}"
+    redis_cache = ResilientRedisCache(
+        os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), {"KEY_PREFIX": prefix}
+    )
+    monkeypatch.setattr(page_cache, "cache", redis_cache)
+    commands = []
+    execute = Redis.execute_command
+
+    def counted(self, *args, **options):
+        commands.append(args[0])
+        return execute(self, *args, **options)
+
+    try:
+        for url in _urls(published):
+            assert client.get(url)["X-Cache"] == "miss", url
+        monkeypatch.setattr(Redis, "execute_command", counted)
+        for url in _urls(published):
+            commands.clear()
+            assert client.get(url)["X-Cache"] == "hit", url
+            assert commands == ["MGET"], (url, commands)
+    finally:
+        monkeypatch.setattr(Redis, "execute_command", execute)
+        raw = redis_cache._cache.get_client(write=True)
+        for key in raw.scan_iter(f"{prefix}:*"):
+            raw.delete(key)
+
+
 def test_signed_in_visitors_are_never_served_a_shared_page(client, published):
     anonymous = Client()
     for url in _urls(published):
