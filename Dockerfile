@@ -36,4 +36,4 @@ RUN useradd --create-home --uid 10001 egts \
 USER egts
 
 EXPOSE 8000
-CMD ["sh", "-c", "exec gunicorn egts.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "exec gunicorn egts.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --worker-class gthread --threads ${WEB_THREADS:-4} --access-logfile -"]

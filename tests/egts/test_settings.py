@@ -229,7 +229,7 @@ def test_dockerfile_builds_a_non_root_gunicorn_image_from_the_lock():
     assert "\nUSER egts\n" in dockerfile
     assert (
         "gunicorn egts.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3}"
-        in dockerfile
+        " --worker-class gthread --threads ${WEB_THREADS:-4}" in dockerfile
     )
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".env", ".git", ".venv", "db.sqlite3", "media"} <= set(ignored)
