@@ -151,6 +151,16 @@ def _execute_one(sql: str, params: list):
         return cursor.fetchone()
 
 
+def purge_submission_guards() -> int:
+    """Deletes the records of sendings older than RESUBMISSION_WINDOW: they no longer stop
+    anything, and without this the table would keep one row per text each author sent.
+    Returns how many were deleted."""
+    deleted, _ = SubmissionGuard.objects.filter(
+        sent_at__lt=timezone.now() - RESUBMISSION_WINDOW
+    ).delete()
+    return deleted
+
+
 def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes) -> bool:
     """Records the sending in SubmissionGuard, and inserts the contribution and its links
     only if the same one was not sent in the window. A copy sent at the same moment waits

@@ -254,7 +254,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Records of recent sendings (double-click protection) outlive their window otherwise.
+    "purge-submission-guards": {
+        "task": "contributions.purge_submission_guards",
+        "schedule": 3600.0,
+    },
+}
 
 # --- REST API.
 REST_FRAMEWORK = {

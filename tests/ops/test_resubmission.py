@@ -95,6 +95,25 @@ def test_the_same_text_sent_again_after_the_window_is_a_new_contribution(client)
     assert Contribution.objects.count() == 2
 
 
+def test_records_of_sendings_past_the_window_are_purged_every_hour(client, settings):
+    from contributions.tasks import purge_submission_guards_task
+
+    client.force_login(UserFactory())
+    client.post(SUBMIT, form_data())
+    client.post(SUBMIT, form_data(title="Un autre sujet"))
+    eleven_minutes = datetime.timedelta(minutes=11)
+    SubmissionGuard.objects.filter(
+        fingerprint__in=SubmissionGuard.objects.values("fingerprint")[:1]
+    ).update(sent_at=F("sent_at") - eleven_minutes)
+
+    assert purge_submission_guards_task.delay().get() == 1
+
+    assert SubmissionGuard.objects.count() == 1
+    assert Contribution.objects.count() == 2  # the contributions themselves stay
+    schedule = settings.CELERY_BEAT_SCHEDULE["purge-submission-guards"]
+    assert schedule == {"task": "contributions.purge_submission_guards", "schedule": 3600.0}
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_copies_sent_at_the_same_moment_create_one_contribution():
