@@ -136,6 +136,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Public pages cached whole for anonymous visitors (egts/cache.py); moderation
 # decisions make them stale at once, this bounds staleness for everything else.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
+# Each process also keeps the pages it served for this long (0: never): a change made
+# through another process shows after at most this delay (egts/cache.py).
+PUBLIC_PAGE_LOCAL_SECONDS = env.float("PUBLIC_PAGE_LOCAL_SECONDS", default=1.0)
 # A published practice's page is cached on its own, dropped as soon as that practice
 # changes and rendered again at once (practices/services.py), so it may stay for long.
 PRACTICE_PAGE_CACHE_SECONDS = env.int("PRACTICE_PAGE_CACHE_SECONDS", default=24 * 3600)

@@ -68,9 +68,11 @@ def _isolated(settings, tmp_path):
     # What each process holds in memory too: a test's rolled-back rows must not outlive it.
     from contributions.services import forget_questionnaires
     from egts import reference
+    from egts.cache import forget_local_pages
 
     reference.forget()
     forget_questionnaires()
+    forget_local_pages()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

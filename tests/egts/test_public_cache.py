@@ -47,9 +47,10 @@ def test_anonymous_public_lists_and_details_are_served_without_sql(
         assert second.content == first.content
 
 
-def test_a_cached_page_costs_one_round_trip_to_redis(client, published, monkeypatch):
-    """The version and the page are read together (one MGET): under load each round trip to
-    Redis waits its turn for a core, and the second one used to cost as much as the page."""
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The page cache on the real Redis (REDIS_URL, keys of its own); yields the list of
+    the Redis commands sent once ``count()`` is called."""
     import os
     import uuid
 
@@ -70,19 +71,59 @@ def test_a_cached_page_costs_one_round_trip_to_redis(client, published, monkeypa
         commands.append(args[0])
         return execute(self, *args, **options)
 
-    try:
-        for url in _urls(published):
-            assert client.get(url)["X-Cache"] == "miss", url
+    def count():
         monkeypatch.setattr(Redis, "execute_command", counted)
-        for url in _urls(published):
-            commands.clear()
-            assert client.get(url)["X-Cache"] == "hit", url
-            assert commands == ["MGET"], (url, commands)
-    finally:
-        monkeypatch.setattr(Redis, "execute_command", execute)
-        raw = redis_cache._cache.get_client(write=True)
-        for key in raw.scan_iter(f"{prefix}:*"):
-            raw.delete(key)
+        return commands
+
+    yield count
+    monkeypatch.setattr(Redis, "execute_command", execute)
+    raw = redis_cache._cache.get_client(write=True)
+    for key in raw.scan_iter(f"{prefix}:*"):
+        raw.delete(key)
+
+
+def test_a_cached_page_costs_one_round_trip_to_redis(client, published, settings, redis_commands):
+    """The version and the page are read together (one MGET): under load each round trip to
+    Redis waits its turn for a core, and the second one used to cost as much as the page."""
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 0
+    for url in _urls(published):
+        assert client.get(url)["X-Cache"] == "miss", url
+    commands = redis_commands()
+    for url in _urls(published):
+        commands.clear()
+        assert client.get(url)["X-Cache"] == "hit", url
+        assert commands == ["MGET"], (url, commands)
+
+
+def test_a_page_this_process_just_served_costs_no_round_trip(
+    client, published, settings, redis_commands
+):
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 1
+    first = {url: client.get(url).content for url in _urls(published)}
+    commands = redis_commands()
+    for url in _urls(published):
+        response = client.get(url)
+        assert response["X-Cache"] == "hit", url
+        assert response.content == first[url]
+    assert commands == []
+
+
+def test_another_process_change_shows_once_the_local_second_is_over(
+    client, published, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from egts import cache as page_cache
+
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 1
+    url = reverse("contributions:list")
+    assert client.get(url)["X-Cache"] == "miss"
+    # Another web process publishes: the shared version moves, this process is not told.
+    cache.incr(page_cache._VERSION_KEY)
+    assert client.get(url)["X-Cache"] == "hit"
+    now = page_cache._now()
+    monkeypatch.setattr(page_cache, "_now", lambda: now + 1.5)
+    assert client.get(url)["X-Cache"] == "miss"
 
 
 def test_signed_in_visitors_are_never_served_a_shared_page(client, published):
