@@ -44,12 +44,17 @@ _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Frame-Options", "Referre
 _LOCAL: dict[str, tuple[float, tuple]] = {}
 _LOCAL_MAX = 512
 _LOCAL_LOCK = threading.Lock()
+# How many times this process's memory was emptied: an entry read or rendered before a
+# change made through this process (by another thread) must not be remembered after it.
+_local_generation = 0
 _now = time.monotonic
 
 
 def forget_local_pages() -> None:
     """Empties this process's memory of served pages (a change was made through it)."""
+    global _local_generation
     with _LOCAL_LOCK:
+        _local_generation += 1
         _LOCAL.clear()
 
 
@@ -60,11 +65,14 @@ def _local_entry(key: str) -> tuple | None:
     return None
 
 
-def _remember(key: str, entry: tuple) -> None:
+def _remember(key: str, entry: tuple, generation: int) -> None:
+    """Keeps the entry unless the memory was emptied since ``generation`` was read."""
     seconds = settings.PUBLIC_PAGE_LOCAL_SECONDS
     if seconds <= 0:
         return
     with _LOCAL_LOCK:
+        if generation != _local_generation:
+            return
         if len(_LOCAL) >= _LOCAL_MAX:
             _LOCAL.clear()
         _LOCAL[key] = (_now() + seconds, entry)
@@ -185,13 +193,14 @@ def public_page(
             # The version is read before the view reads the database: a page rendered from
             # data that a commit then changes is stored with a version already dropped.
             key = _key(request)
+            generation = _local_generation
             cached = _local_entry(key)
             if cached is None:
                 version, cached = _version_and_entry(key, per_object, kwargs.get("pk"))
                 if cached is not None and cached[0] != version:
                     cached = None
                 if cached is not None:
-                    _remember(key, cached)
+                    _remember(key, cached, generation)
             if cached is not None:
                 _version, content, headers, *nonce = cached
                 if nonce and nonce[0]:
@@ -213,7 +222,7 @@ def public_page(
                 # Compressed: a DSFR page of 17 kB takes 4 kB, for thousands of practices.
                 entry = (version, zlib.compress(response.content), headers, nonce)
                 cache.set(key, entry, seconds)
-                _remember(key, entry)
+                _remember(key, entry, generation)
                 response["X-Cache"] = "miss"
             return response
 

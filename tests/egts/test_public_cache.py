@@ -126,6 +126,30 @@ def test_another_process_change_shows_once_the_local_second_is_over(
     assert client.get(url)["X-Cache"] == "miss"
 
 
+def test_a_page_rendered_while_this_process_publishes_is_not_kept_in_its_memory(rf, settings):
+    """Another thread of the same process publishes while the page renders: the page was
+    made from the old data, so the process must not go on serving it from memory."""
+    from django.http import HttpResponse
+
+    from egts.cache import bump_public_pages, public_page
+
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 1
+    renders = []
+
+    @public_page()
+    def view(request):
+        renders.append(1)
+        if len(renders) == 1:
+            bump_public_pages()  # the publication commits during this first render
+        return HttpResponse(f"version {len(renders)}")
+
+    assert view(rf.get("/une-page/"))["X-Cache"] == "miss"
+    second = view(rf.get("/une-page/"))
+    assert second["X-Cache"] == "miss"
+    assert second.content == b"version 2"
+    assert view(rf.get("/une-page/"))["X-Cache"] == "hit"
+
+
 def test_signed_in_visitors_are_never_served_a_shared_page(client, published):
     anonymous = Client()
     for url in _urls(published):
