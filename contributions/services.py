@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
@@ -12,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,16 +128,24 @@ def _fingerprint(contribution: Contribution) -> str:
 # get_db_prep_save), so a field added to a model is written here too.
 
 
-def _insert_fields(model, *, skip: tuple[str, ...] = ()) -> list:
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.column not in skip]
+@functools.cache
+def _insert_shape(model, skip: tuple[str, ...] = ()) -> tuple[tuple, str, str]:
+    """The fields an insert into ``model`` writes, their quoted columns and their typed
+    placeholders: the same for every row, so worked out once per process, not per row."""
+    fields = tuple(
+        f for f in model._meta.concrete_fields if not f.primary_key and f.column not in skip
+    )
+    db = connections[DEFAULT_DB_ALIAS]
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    types = ", ".join(f"%s::{f.db_type(db)}" for f in fields)
+    return fields, columns, types
 
 
-def _values(instance, fields) -> tuple[str, str, list]:
-    """The columns, the typed placeholders and the values for inserting ``instance``."""
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(f"%s::{f.db_type(connection)}" for f in fields)
-    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
-    return columns, placeholders, values
+def _row(instance, fields) -> list:
+    """The values an insert writes for ``instance``: the ORM's own (pre_save, then
+    get_db_prep_save), so a default, an auto_now or a field's conversion apply as in save()."""
+    db = connections[DEFAULT_DB_ALIAS]
+    return [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
 
 
 def _execute_one(sql: str, params: list):
@@ -166,7 +175,8 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
     only if the same one was not sent in the window. A copy sent at the same moment waits
     on the guard's unique pair until the first commits, then finds it recent. False: it
     was a copy."""
-    columns, placeholders, values = _values(contribution, _insert_fields(Contribution))
+    fields, columns, placeholders = _insert_shape(Contribution)
+    values = _row(contribution, fields)
     guard = SubmissionGuard._meta.db_table
     sql = f"""
         WITH guard AS (
@@ -208,13 +218,13 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
     return True
 
 
-def _insert_response(response: Response, answers: list[Answer]) -> None:
-    """The response and its answers, in one statement."""
-    columns, placeholders, values = _values(response, _insert_fields(Response))
-    answer_fields = _insert_fields(Answer, skip=("response_id",))
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in answer_fields)
-    answer_columns = ", ".join(connection.ops.quote_name(f.column) for f in answer_fields)
-    sql = f"""
+@functools.cache
+def _response_sql() -> str:
+    _fields, columns, placeholders = _insert_shape(Response)
+    answer_fields, answer_columns, _placeholders = _insert_shape(Answer, skip=("response_id",))
+    db = connections[DEFAULT_DB_ALIAS]
+    arrays = ", ".join(f"%s::{f.db_type(db)}[]" for f in answer_fields)
+    return f"""
         WITH inserted AS (
             INSERT INTO {Response._meta.db_table} ({columns}) VALUES ({placeholders})
             RETURNING id
@@ -224,11 +234,17 @@ def _insert_response(response: Response, answers: list[Answer]) -> None:
         )
         SELECT id FROM inserted
     """  # noqa: S608 — table and column names come from the models, values are parameters
-    rows = [_values(answer, answer_fields)[2] for answer in answers]
+
+
+def _insert_response(response: Response, answers: list[Answer]) -> None:
+    """The response and its answers, in one statement."""
+    answer_fields = _insert_shape(Answer, skip=("response_id",))[0]
+    rows = [_row(answer, answer_fields) for answer in answers]
     columns_of_answers = [list(column) for column in zip(*rows, strict=True)] or [
         [] for _field in answer_fields
     ]
-    (response.pk,) = _execute_one(sql, [*values, *columns_of_answers])
+    values = _row(response, _insert_shape(Response)[0])
+    (response.pk,) = _execute_one(_response_sql(), [*values, *columns_of_answers])
     response._state.adding = False
 
 
