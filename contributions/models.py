@@ -292,6 +292,12 @@ class Question(models.Model):
     def has_choices(self) -> bool:
         return self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
+    @cached_property
+    def choice_ids(self) -> frozenset[int]:
+        """The ids of its choices, worked out once per instance: the questions a process
+        holds in memory check every response against them (validate_answers)."""
+        return frozenset(choice.pk for choice in self.choices.all())
+
 
 class Choice(models.Model):
     question = models.ForeignKey(

@@ -236,10 +236,21 @@ def _response_sql() -> str:
     """  # noqa: S608 — table and column names come from the models, values are parameters
 
 
-def _insert_response(response: Response, answers: list[Answer]) -> None:
-    """The response and its answers, in one statement."""
+def _insert_response(response: Response, answers: list[dict]) -> None:
+    """The response and its answers (each ``{attname: value}``), in one statement.
+
+    An answer's field that is not given takes its default, as in Answer(): none of them
+    computes its value on save (no auto_now, no file), so pre_save has nothing to do.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
     answer_fields = _insert_shape(Answer, skip=("response_id",))[0]
-    rows = [_row(answer, answer_fields) for answer in answers]
+    rows = [
+        [
+            f.get_db_prep_save(given[f.attname] if f.attname in given else f.get_default(), db)
+            for f in answer_fields
+        ]
+        for given in answers
+    ]
     columns_of_answers = [list(column) for column in zip(*rows, strict=True)] or [
         [] for _field in answer_fields
     ]
@@ -503,7 +514,7 @@ def validate_answers(
                 _("La question « %(label)s » a deux réponses.") % {"label": question.label}
             )
             continue
-        choice_ids = {c.id for c in question.choices.all()}
+        choice_ids = question.choice_ids
         item: dict = {}
         try:
             if question.kind == QuestionKind.SINGLE:
@@ -618,14 +629,16 @@ def response_submit(
         department=department,
         territory_id=department.region.territory_id if department else None,
     )
+    # Each answer row as {attname: value}: a dozen Answer instances per response cost more
+    # than the statement that writes them.
     rows = []
     for question, item in cleaned:
         for choice_id in item.get("choices", []):
-            rows.append(Answer(response=response, question=question, choice_id=choice_id))
+            rows.append({"question_id": question.pk, "choice_id": choice_id})
         if "value" in item:
-            rows.append(Answer(response=response, question=question, value=item["value"]))
+            rows.append({"question_id": question.pk, "value": item["value"]})
         if "text" in item:
-            rows.append(Answer(response=response, question=question, text=item["text"]))
+            rows.append({"question_id": question.pk, "text": item["text"]})
     try:
         # The response and its answers together, or nothing.
         if connection.vendor == "postgresql":
@@ -633,7 +646,7 @@ def response_submit(
         else:
             with transaction.atomic():
                 response.save(force_insert=True)
-                Answer.objects.bulk_create(rows)
+                Answer.objects.bulk_create(Answer(response=response, **row) for row in rows)
     except IntegrityError as exc:
         if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
             raise already from exc  # two simultaneous submissions from one account

@@ -1,5 +1,13 @@
 """Helpers for authentication shared by the site and the API."""
 
+import functools
+
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
+
 
 def axes_username(request, credentials: dict | None) -> str:
     """The e-mail django-axes counts failures against, from allauth or the API token form."""
@@ -14,3 +22,53 @@ def axes_username(request, credentials: dict | None) -> str:
             if value:
                 return str(value).strip().lower()
     return ""
+
+
+@functools.cache
+def _token_query() -> tuple[str, list[str], list[str]]:
+    """The SELECT of a token and its user, written once from the two models."""
+    user_model = get_user_model()
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    token_fields = Token._meta.concrete_fields
+    user_fields = user_model._meta.concrete_fields
+    token_key, token_user = Token._meta.pk.column, Token._meta.get_field("user").column
+    columns = [f"t.{quote(f.column)}" for f in token_fields]
+    columns += [f"u.{quote(f.column)}" for f in user_fields]
+    # Table and column names come from the models; the key is a parameter.
+    sql = " ".join(
+        (
+            f"SELECT {', '.join(columns)} FROM {quote(Token._meta.db_table)} t",  # noqa: S608
+            f"JOIN {quote(user_model._meta.db_table)} u",
+            f"ON u.{quote(user_model._meta.pk.column)} = t.{quote(token_user)}",
+            f"WHERE t.{quote(token_key)} = %s",
+        )
+    )
+    return sql, [f.attname for f in token_fields], [f.attname for f in user_fields]
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token authentication, with the token and its user read by one plain query.
+
+    DRF builds that query through the ORM on every request (select_related, then
+    compiling it): under load it was a third of the time of a signed-in submission. This
+    sends the same SELECT, written once per process, and builds both objects with
+    from_db(). The answers are DRF's: 401 for an unknown token or an inactive account.
+    """
+
+    def authenticate_credentials(self, key):
+        # No key is that long; PostgreSQL refuses a NUL in a string: both are unknown keys.
+        if not isinstance(key, str) or len(key) > Token._meta.pk.max_length or "\x00" in key:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        sql, token_names, user_names = _token_query()
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+        if row is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        split = len(token_names)
+        token = Token.from_db(DEFAULT_DB_ALIAS, token_names, row[:split])
+        user = get_user_model().from_db(DEFAULT_DB_ALIAS, user_names, row[split:])
+        token.user = user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return user, token
