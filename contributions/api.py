@@ -149,9 +149,7 @@ class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
             department=data.get("department"),
             actor_category=data["actor_category"],
         )
-        return Response(
-            s.ContributionCreatedSerializer(contribution).data, status=status.HTTP_201_CREATED
-        )
+        return Response(s.contribution_created(contribution), status=status.HTTP_201_CREATED)
 
 
 class ContributionDetail(generics.RetrieveAPIView):

@@ -197,6 +197,33 @@ class ContributionCreatedSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(label=_("Soumise le"), read_only=True)
 
 
+_SUBMITTED_AT = serializers.DateTimeField()
+
+
+def contribution_created(contribution: Contribution) -> dict:
+    """What ContributionCreatedSerializer gives for ``contribution``, built directly.
+
+    A serializer copies each of its fields for every instance: for the answer to a
+    submission, that was an eighth of the request under load. The serializer still
+    describes the answer in the API schema, and a test holds the two equal.
+    """
+    return {
+        "id": contribution.pk,
+        "status": str(contribution.status),
+        "kind": str(contribution.kind),
+        "title": contribution.title,
+        "body": contribution.body,
+        "themes": list(contribution.theme_codes),
+        "policies": list(contribution.policy_codes),
+        "territory": contribution.territory.slug if contribution.territory_id else None,
+        "department": contribution.department_id,
+        "actor_category": str(contribution.actor_category),
+        "source": str(contribution.source),
+        "flags": contribution.flags,
+        "submitted_at": _SUBMITTED_AT.to_representation(contribution.submitted_at),
+    }
+
+
 class ModerationDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     reason = serializers.ChoiceField(choices=RejectReason.choices, required=False, allow_blank=True)

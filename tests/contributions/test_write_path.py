@@ -14,8 +14,9 @@ from rest_framework.test import APIClient
 
 from contributions import services
 from contributions.models import Answer, Choice, Contribution, QuestionKind, Response
+from contributions.serializers import ContributionCreatedSerializer, contribution_created
 from egts import reference
-from egts.models import Department, Theme
+from egts.models import Department, Policy, Theme
 from tests.factories.contributions import QuestionFactory, build_questionnaire
 from tests.factories.egts import UserFactory
 
@@ -174,6 +175,43 @@ def test_the_answer_names_what_was_stored(signed_in):
     assert data["policies"] == ["P1"] == list(stored.policies.values_list("code", flat=True))
     assert data["territory"] == stored.territory.slug == "grand-sud"
     assert data["department"] == "13"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"department": None, "policies": []},
+        # A personal detail in the text: the answer names the automatic flag.
+        {"body": "Appelez-moi au 06 12 34 56 78 pour en parler avec les équipes."},
+    ],
+    ids=["territorial", "national", "flagged"],
+)
+def test_the_answer_is_what_its_schema_serializer_gives(overrides):
+    """The view builds the answer directly (serializers.contribution_created); the schema
+    describes it with ContributionCreatedSerializer: both must give the same, for a
+    contribution just written, for a copy resent and for one read from the database."""
+    fields = contribution(**overrides)
+    author = UserFactory()
+
+    def submit():
+        return services.contribution_submit(
+            author=author,
+            kind=fields["kind"],
+            title=fields["title"],
+            body=fields["body"],
+            themes=[Theme.objects.get(pk=code) for code in fields["themes"]],
+            policies=[Policy.objects.get(pk=code) for code in fields["policies"]],
+            department=Department.objects.filter(pk=fields["department"]).first(),
+            actor_category=fields["actor_category"],
+        )
+
+    written, resent = submit(), submit()
+    fresh = Contribution.objects.get(pk=written.pk)
+    assert resent.pk == written.pk
+    for instance in (written, resent, fresh):
+        assert contribution_created(instance) == ContributionCreatedSerializer(instance).data
+    assert bool(contribution_created(fresh)["flags"]) == ("06 12" in fields["body"])
 
 
 def test_a_code_named_twice_is_stored_once(signed_in):
