@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egts.db import server_bound_cursor
 from egts.models import ActorCategory, Department, Policy, Theme
 from egts.moderation import (
     Decision,
@@ -149,13 +150,14 @@ def _row(instance, fields) -> list:
 
 
 def _execute_one(sql: str, params: list):
-    """Runs one statement and returns its first row. Inside a caller's transaction, a
+    """Runs one statement (PostgreSQL, parameters bound on the server: egts/db.py) and
+    returns its first row. Inside a caller's transaction, a
     savepoint keeps a refused statement from spoiling the rest of it."""
     if connection.in_atomic_block:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), server_bound_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    with connection.cursor() as cursor:
+    with server_bound_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from egts.db import server_bound_cursor
+
 
 def axes_username(request, credentials: dict | None) -> str:
     """The e-mail django-axes counts failures against, from allauth or the API token form."""
@@ -60,7 +62,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not isinstance(key, str) or len(key) > Token._meta.pk.max_length or "\x00" in key:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         sql, token_names, user_names = _token_query()
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        db = connections[DEFAULT_DB_ALIAS]
+        with server_bound_cursor() if db.vendor == "postgresql" else db.cursor() as cursor:
             cursor.execute(sql, [key])
             row = cursor.fetchone()
         if row is None:

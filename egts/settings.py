@@ -125,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # The hot paths' hand-written statements (egts/db.py) are prepared once a connection
+    # has sent them this often; Django's own queries never are. Empty: never (behind a
+    # pooler in transaction mode that does not track prepared statements).
+    _prepare_threshold = env.str("DB_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        int(_prepare_threshold) if _prepare_threshold else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: per-process memory by default, Redis in production (CACHE_URL).

@@ -7,6 +7,7 @@ memory is seen by the next submission.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,11 @@ from rest_framework.test import APIClient
 
 from contributions import services
 from contributions.models import Answer, Choice, Contribution, QuestionKind, Response
-from contributions.serializers import ContributionCreatedSerializer, contribution_created
+from contributions.serializers import (
+    ContributionCreatedSerializer,
+    ContributionCreateSerializer,
+    contribution_created,
+)
 from egts import reference
 from egts.models import Department, Policy, Theme
 from tests.factories.contributions import QuestionFactory, build_questionnaire
@@ -212,6 +217,42 @@ def test_the_answer_is_what_its_schema_serializer_gives(overrides):
     for instance in (written, resent, fresh):
         assert contribution_created(instance) == ContributionCreatedSerializer(instance).data
     assert bool(contribution_created(fresh)["flags"]) == ("06 12" in fields["body"])
+
+
+def test_submission_serializers_copy_their_fields_and_leave_the_declared_ones_unbound():
+    """SubmissionSerializer copies its declared fields shallowly: each serializer binds its
+    own copies, and the declared fields, shared by every request, are never bound."""
+    bad = contribution(themes=["ZZ"], policies=["P1", "P9"], department="999")
+    first, second = ContributionCreateSerializer(data=bad), ContributionCreateSerializer(data=bad)
+    assert not first.is_valid() and not second.is_valid()
+
+    for name, declared in ContributionCreateSerializer._declared_fields.items():
+        assert declared.parent is None and declared.field_name is None
+        assert first.fields[name] is not declared and first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first and second.fields[name].parent is second
+    assert first.errors == second.errors
+    assert set(first.errors) == {"themes", "policies", "department"}
+
+
+def test_submission_serializers_validate_side_by_side_in_threads():
+    """The threads of a gunicorn worker validate at once with the same declared fields:
+    each one gets the answer to its own data."""
+    good, bad = contribution(), contribution(themes=["ZZ"], actor_category="inconnu")
+
+    def check(index):
+        data = good if index % 2 else bad
+        for _ in range(50):
+            form = ContributionCreateSerializer(data=data)
+            if form.is_valid() != (data is good):
+                return False
+            if data is bad and set(form.errors) != {"themes", "actor_category"}:
+                return False
+            if data is good and [t.pk for t in form.validated_data["themes"]] != ["T4", "T1"]:
+                return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(check, range(16)))
 
 
 def test_a_code_named_twice_is_stored_once(signed_in):
