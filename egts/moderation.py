@@ -119,7 +119,8 @@ class Moderated(models.Model):
         max_length=20,
         choices=ModerationStatus.choices,
         default=ModerationStatus.PENDING,
-        db_index=True,
+        # No index of its own: each concrete model's queue index starts with the status, and
+        # every extra index is one more write on each submission.
     )
     territory = models.ForeignKey(
         "egts.Territory",

@@ -421,3 +421,52 @@ def test_a_choice_removed_by_another_process_gives_a_clear_error_not_a_500():
     # Without that choice, the response goes through, checked against the database.
     without = [a for a in answers if "choices" not in a]
     assert respond(questionnaire, without).status_code == 201
+
+
+def _index_columns(table):
+    """Every plain btree index of a table as (name, columns, operator classes), from pg_catalog."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.relname,
+                   array_agg(a.attname ORDER BY k.ord),
+                   array_agg(oc.opcname ORDER BY k.ord),
+                   ix.indisunique
+              FROM pg_index ix
+              JOIN pg_class t ON t.oid = ix.indrelid
+              JOIN pg_class i ON i.oid = ix.indexrelid
+              JOIN pg_am am ON am.oid = i.relam
+              CROSS JOIN LATERAL unnest(ix.indkey, ix.indclass)
+                   WITH ORDINALITY AS k(attnum, opclass, ord)
+              JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+              JOIN pg_opclass oc ON oc.oid = k.opclass
+             WHERE t.relname = %s AND am.amname = 'btree' AND ix.indpred IS NULL
+             GROUP BY i.relname, ix.indisunique
+            """,
+            [table],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["contributions_contribution", "contributions_response", "practices_practice"],
+)
+def test_submission_tables_carry_no_index_another_one_covers(table):
+    """Each index is one more write per submission; one that is a prefix of another is waste."""
+    indexes = _index_columns(table)
+    assert indexes, f"{table} has no btree index at all: the catalogue query is wrong"
+    redundant = []
+    for name, columns, opclasses, unique in indexes:
+        if unique:
+            continue
+        for other, other_columns, other_opclasses, _ in indexes:
+            if other == name or len(other_columns) <= len(columns):
+                continue
+            prefix = len(columns)
+            same_columns = list(other_columns[:prefix]) == list(columns)
+            if same_columns and list(other_opclasses[:prefix]) == list(opclasses):
+                redundant.append(f"{name} {list(columns)} is covered by {other}")
+    assert redundant == []
