@@ -40,7 +40,7 @@ lint: install
 	DEBUG=off SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  ALLOWED_HOSTS=egts.example $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
-	$(VENV)/bin/bandit -q -r egts contributions practices assises -lll
+	$(VENV)/bin/bandit -q -r egts contributions practices assises actionplan documents -lll
 
 # Every test, browser journeys included, on PostgreSQL and Redis (override DATABASE_URL/REDIS_URL).
 # pytest-xdist runs one process per core (PYTEST_WORKERS), each on a test database of its own;
