@@ -1,8 +1,9 @@
 """Questionnaire results, aggregated in SQL in a constant number of queries.
 
-The public page and the API endpoint both call ``questionnaire_results``. When the
-results are narrowed (by territory or actor category), any count under
-``SUPPRESSION_THRESHOLD`` becomes ``None`` so a small group cannot be re-identified.
+The public page, the API endpoint and the national synthesis all call
+``questionnaire_results``, and all three are public: any count under
+``SUPPRESSION_THRESHOLD`` becomes ``None``, narrowed or not, so that a small group (or
+the very first respondents of a questionnaire) cannot be re-identified.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from .services import questionnaire_questions
 SUPPRESSION_THRESHOLD = 5
 
 
-def _suppress(count: int, narrowed: bool) -> int | None:
-    if narrowed and count < SUPPRESSION_THRESHOLD:
+def _suppress(count: int) -> int | None:
+    if count < SUPPRESSION_THRESHOLD:
         return None
     return count
 
@@ -30,7 +31,6 @@ def questionnaire_results(
     actor_category: str = "",
 ) -> dict:
     """Per question: counts per choice, scale distribution and mean, number of text answers."""
-    narrowed = territory is not None or bool(actor_category)
     questions = questionnaire_questions(questionnaire)
     responses = Response.objects.filter(questionnaire=questionnaire)
     # Filtering on the question ids (not on the response's questionnaire) spares the join
@@ -72,14 +72,14 @@ def questionnaire_results(
             "id": question.id,
             "kind": question.kind,
             "label": question.label,
-            "answers": _suppress(answered, narrowed),
+            "answers": _suppress(answered),
         }
         if question.has_choices:
             item["choices"] = [
                 {
                     "id": choice.id,
                     "label": choice.label,
-                    "count": _suppress(by_choice.get((question.id, choice.id), 0), narrowed),
+                    "count": _suppress(by_choice.get((question.id, choice.id), 0)),
                 }
                 for choice in question.choices.all()
             ]
@@ -94,7 +94,7 @@ def questionnaire_results(
                 if total
                 else None
             )
-            if narrowed and total < SUPPRESSION_THRESHOLD:
+            if total < SUPPRESSION_THRESHOLD:
                 mean = None
             item["scale"] = {
                 "min": question.scale_min,
@@ -102,13 +102,12 @@ def questionnaire_results(
                 "min_label": question.scale_min_label,
                 "max_label": question.scale_max_label,
                 "distribution": [
-                    {"value": d["value"], "count": _suppress(d["count"], narrowed)}
-                    for d in distribution
+                    {"value": d["value"], "count": _suppress(d["count"])} for d in distribution
                 ],
                 "mean": mean,
             }
         else:
-            item["text_answers"] = _suppress(rows_per_question.get(question.id, 0), narrowed)
+            item["text_answers"] = _suppress(rows_per_question.get(question.id, 0))
         items.append(item)
     return {
         "questionnaire": questionnaire.slug,
@@ -117,7 +116,7 @@ def questionnaire_results(
             "territory": territory.slug if territory is not None else None,
             "actor_category": actor_category or None,
         },
-        "suppression_threshold": SUPPRESSION_THRESHOLD if narrowed else None,
-        "responses": _suppress(response_count, narrowed),
+        "suppression_threshold": SUPPRESSION_THRESHOLD,
+        "responses": _suppress(response_count),
         "questions": items,
     }

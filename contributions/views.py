@@ -506,7 +506,6 @@ def questionnaire_results_page(request, slug: str):
             "form": form,
             "results": results,
             "questions": results_for_display(results),
-            "narrowed": results["suppression_threshold"] is not None,
             "is_open": questionnaire.is_open(),
             "breadcrumb_data": {
                 "links": [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from contributions.charts import SUPPRESSED
 from contributions.models import ContributionSource
 from egts.models import ActorCategory
 
@@ -36,15 +37,20 @@ def _number(n) -> str:
     return number_format(n or 0, force_grouping=True)
 
 
+def _count(n: int | None) -> str:
+    """A questionnaire count, which the results suppress (``None``) under five."""
+    return SUPPRESSED if n is None else _number(n)
+
+
 def bar_chart(
-    key: str, title: str, rows: list[tuple[str, int]], *, unit: str, label_header: str = ""
+    key: str, title: str, rows: list[tuple[str, int | None]], *, unit: str, label_header: str = ""
 ) -> dict:
     """An SVG horizontal bar chart with its text alternative and its data table."""
-    top = max((n for _label, n in rows), default=0) or 1
+    top = max((n for _label, n in rows if n is not None), default=0) or 1
     bars = [
         {
             "label": label,
-            "value": _number(n),
+            "value": _count(n),
             "y": index * ROW_HEIGHT,
             "text_y": index * ROW_HEIGHT + 16,
             "width": max(1, round(n * BAR_WIDTH / top)) if n else 0,
@@ -55,7 +61,7 @@ def bar_chart(
     return {
         "id": f"chart-{key}",
         "title": title,
-        "description": "; ".join(f"{label} : {_number(n)}" for label, n in rows),
+        "description": "; ".join(f"{label} : {_count(n)}" for label, n in rows),
         "bars": bars,
         "height": max(1, len(rows)) * ROW_HEIGHT,
         "label_width": LABEL_WIDTH,
@@ -63,7 +69,7 @@ def bar_chart(
         "unit": unit,
         "table": {
             "header": [label_header or _("Catégorie"), unit],
-            "rows": [(label, _number(n)) for label, n in rows],
+            "rows": [(label, _count(n)) for label, n in rows],
         },
     }
 
@@ -71,27 +77,27 @@ def bar_chart(
 def _questionnaire(results: dict, index: int) -> dict:
     questions = []
     for qi, question in enumerate(results["questions"]):
-        item = {"label": question["label"], "answers": _number(question["answers"])}
+        item = {"label": question["label"], "answers": _count(question["answers"])}
         key = f"q{index}-{qi}"
         if "choices" in question:
-            rows = [(c["label"], c["count"] or 0) for c in question["choices"]]
+            rows = [(c["label"], c["count"]) for c in question["choices"]]
             item["chart"] = bar_chart(
                 key, question["label"], rows, unit=_("Réponses"), label_header=_("Choix")
             )
         elif "scale" in question:
             scale = question["scale"]
-            rows = [(str(d["value"]), d["count"] or 0) for d in scale["distribution"]]
+            rows = [(str(d["value"]), d["count"]) for d in scale["distribution"]]
             item["chart"] = bar_chart(
                 key, question["label"], rows, unit=_("Réponses"), label_header=_("Note")
             )
             if scale["mean"] is not None:
                 item["mean"] = number_format(scale["mean"], decimal_pos=2)
         else:
-            item["text_answers"] = _number(question.get("text_answers"))
+            item["text_answers"] = _count(question.get("text_answers"))
         questions.append(item)
     return {
         "title": results["title"],
-        "responses": _number(results.get("responses")),
+        "responses": _count(results.get("responses")),
         "questions": questions,
     }
 

@@ -476,22 +476,27 @@ def test_questionnaire_results_are_charted_with_their_data_table(
         questionnaire=questionnaire, kind=QuestionKind.SINGLE, label="Êtes-vous d'accord ?"
     )
     yes = question.choices.get(label="Oui")
-    for _ in range(3):
-        Answer.objects.create(
-            response=ResponseFactory(questionnaire=questionnaire), question=question, choice=yes
-        )
+    no = question.choices.get(label="Non")
+    for choice, count in ((yes, 6), (no, 2)):
+        for _ in range(count):
+            Answer.objects.create(
+                response=ResponseFactory(questionnaire=questionnaire),
+                question=question,
+                choice=choice,
+            )
     synthesis = request_and_build(national_team_member(), django_capture_on_commit_callbacks)
     results = synthesis.figures["questionnaires"][0]
-    assert (results["title"], results["responses"]) == ("Vos attentes", 3)
+    assert (results["title"], results["responses"]) == ("Vos attentes", 8)
+    # The synthesis is public: counts under five are suppressed, not shown as 0 or 2.
     assert [(c["label"], c["count"]) for c in results["questions"][0]["choices"]] == [
-        ("Oui", 3),
-        ("Non", 0),
-        ("Peut-être", 0),
+        ("Oui", 6),
+        ("Non", None),
+        ("Peut-être", None),
     ]
     html = synthesis.html
     assert "Données du graphique : Êtes-vous d&#x27;accord ?" in html
     assert '<th scope="col">Choix</th>' in html
-    assert '<desc id="chart-q0-0-desc">Oui : 3; Non : 0; Peut-être : 0</desc>' in html
+    assert '<desc id="chart-q0-0-desc">Oui : 6; Non : &lt; 5; Peut-être : &lt; 5</desc>' in html
 
 
 def test_a_synthesis_of_a_platform_with_no_participation_yet_builds_and_says_so(

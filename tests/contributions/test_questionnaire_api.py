@@ -217,29 +217,44 @@ def answer_many(questionnaire, count, *, dept="13", category="usagers", agree="O
 
 
 def test_results_count_choices_scale_and_texts(client, questionnaire):
-    answer_many(questionnaire, 3, value=4)
-    answer_many(questionnaire, 1, value=1, agree="Non", dept="59")
+    answer_many(questionnaire, 5, value=4)
+    answer_many(questionnaire, 6, value=1, agree="Non", dept="59")
     data = client.get("/api/v1/questionnaires/attentes/results/").json()
-    assert data["responses"] == 4
-    assert data["suppression_threshold"] is None
+    assert data["responses"] == 11
+    assert data["suppression_threshold"] == 5
     single, scale, multiple, text = data["questions"]
     assert [(c["label"], c["count"]) for c in single["choices"]] == [
-        ("Oui", 3),
-        ("Non", 1),
-        ("Peut-être", 0),
+        ("Oui", 5),
+        ("Non", 6),
+        ("Peut-être", None),
     ]
-    assert single["answers"] == 4
+    assert single["answers"] == 11
     assert scale["scale"]["distribution"] == [
-        {"value": 1, "count": 1},
-        {"value": 2, "count": 0},
-        {"value": 3, "count": 0},
-        {"value": 4, "count": 3},
-        {"value": 5, "count": 0},
+        {"value": 1, "count": 6},
+        {"value": 2, "count": None},
+        {"value": 3, "count": None},
+        {"value": 4, "count": 5},
+        {"value": 5, "count": None},
     ]
-    assert scale["scale"]["mean"] == 3.25
-    assert multiple["answers"] == 4
-    assert [c["count"] for c in multiple["choices"]] == [4, 4, 0]
-    assert text["text_answers"] == 4
+    assert scale["scale"]["mean"] == round((6 * 1 + 5 * 4) / 11, 2)
+    assert multiple["answers"] == 11
+    assert [c["count"] for c in multiple["choices"]] == [11, 11, None]
+    assert text["text_answers"] == 11
+
+
+@pytest.mark.parametrize("count", [1, 2, 4])
+def test_unfiltered_results_suppress_counts_under_five(client, questionnaire, count):
+    """The very first answers of a questionnaire would be read one by one otherwise."""
+    answer_many(questionnaire, count)
+    data = client.get("/api/v1/questionnaires/attentes/results/").json()
+    assert data["responses"] is None
+    single, scale, multiple, text = data["questions"]
+    assert single["answers"] is None
+    assert [c["count"] for c in single["choices"]] == [None, None, None]
+    assert [d["count"] for d in scale["scale"]["distribution"]] == [None] * 5
+    assert scale["scale"]["mean"] is None
+    assert [c["count"] for c in multiple["choices"]] == [None, None, None]
+    assert text["text_answers"] is None
 
 
 def test_narrowed_results_suppress_counts_under_five(client, questionnaire):
@@ -267,7 +282,7 @@ def test_results_with_unknown_filter_are_400(client, questionnaire, params):
     assert list(response.json()) == list(params)
 
 
-@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("rows", [5, 50])
 def test_results_query_count_does_not_grow(client, questionnaire, rows, django_assert_num_queries):
     answer_many(questionnaire, rows)
     for extra in range(3):

@@ -212,11 +212,23 @@ def test_results_page_has_charts_with_text_alternative_and_tables(client, questi
     content = text(page)
     assert page.status_code == 200
     assert 'role="img"' in content
-    assert "Oui : 6; Non : 0; Peut-être : 0" in content
+    assert "Oui : 6; Non : < 5; Peut-être : < 5" in content
     assert "<table>" in content
+    assert "les effectifs inférieurs à 5 sont masqués" in content
     narrowed = text(client.get("/questionnaires/attentes/resultats/", {"territory": "grand-nord"}))
     assert "Moins de 5 réponses pour cette sélection." in narrowed
     assert "les effectifs inférieurs à 5 sont masqués" in narrowed
+
+
+def test_results_page_hides_counts_from_fewer_than_five_responses(client, questionnaire):
+    single = by_label(questionnaire)["Êtes-vous d'accord ?"]
+    for _ in range(2):
+        response = Response.objects.create(questionnaire=questionnaire, actor_category="elus")
+        Answer.objects.create(response=response, question=single, choice=single.choices.first())
+    content = text(client.get("/questionnaires/attentes/resultats/"))
+    assert "Moins de 5 réponses pour cette sélection." in content
+    assert "Oui : < 5; Non : < 5; Peut-être : < 5" in content
+    assert "Oui : 2" not in content
 
 
 @pytest.mark.parametrize("rows", [1, 50])
