@@ -18,10 +18,16 @@ $(STAMP): requirements.lock
 install: $(STAMP)
 
 # Development server on SQLite with eager Celery unless DATABASE_URL / REDIS_URL say otherwise.
+# `make run PORT=8123` (and HOST=0.0.0.0) when 127.0.0.1:8000 is taken or must be reachable.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: install
+	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+	  sys.exit(0 if s.connect_ex(("$(HOST)", $(PORT))) else "Le port $(PORT) est déjà utilisé sur $(HOST) : relancez avec un autre port, par exemple  make run PORT=8123")'
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "La plateforme est servie sur http://$(HOST):$(PORT)/ (Ctrl+C pour l'arrêter)."
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser-deps:
