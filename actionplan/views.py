@@ -3,21 +3,20 @@ team's back-office; each territory's local actions; the participant's opt-in."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assises.models import Assise, Proposal, ProposalStatus
 from assises.views.common import workspace_context
 from contributions.models import Contribution
+from egts.csv_export import csv_response
 from practices.models import Practice
 
 from . import forms, services
@@ -145,25 +144,22 @@ def measure_detail(request, pk: int):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 CSV_HEADER = [
-    "axe",
-    "mesure_id",
-    "mesure",
-    "statut",
-    "avancement",
-    "pilote",
-    "partenaires",
-    "echeance",
-    "budget",
-    "indicateurs",
-    "territoires",
-    "themes",
-    "propositions",
+    "Axe",
+    "Identifiant de la mesure",
+    "Mesure",
+    "Statut",
+    "Avancement (%)",
+    "Pilote",
+    "Partenaires",
+    "Échéance",
+    "Budget (€)",
+    "Indicateurs",
+    "Territoires d'origine",
+    "Codes des territoires",
+    "Thèmes",
+    "Codes des thèmes",
+    "Propositions d'origine (identifiants)",
 ]
 
 
@@ -189,10 +185,12 @@ def plan_csv_rows():
             measure.progress,
             measure.owner,
             measure.partners,
-            measure.deadline.isoformat() if measure.deadline else "",
-            str(measure.budget) if measure.budget is not None else "",
+            measure.deadline,
+            number_format(measure.budget) if measure.budget is not None else "",
             indicators,
+            " | ".join(t.name for t in found["territories"]),
             " | ".join(t.slug for t in found["territories"]),
+            " | ".join(t.label for t in found["themes"]),
             " | ".join(t.code for t in found["themes"]),
             " | ".join(str(p.pk) for p in measure.proposals.all()),
         ]
@@ -200,12 +198,9 @@ def plan_csv_rows():
 
 @require_GET
 def plan_csv(request):
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in plan_csv_rows()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="plan-d-action-egts.csv"'
-    return response
+    rows = plan_csv_rows()
+    header = next(rows)
+    return csv_response(header, rows, "plan-d-action-egts.csv")
 
 
 # --- National back-office -----------------------------------------------------------------

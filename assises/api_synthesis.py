@@ -214,6 +214,15 @@ class Export(APIView):
             export_lines(kind, scope, questionnaire=questionnaire),
             content_type="text/csv; charset=utf-8",
         )
-        suffix = request.query_params.get("territory") or "tous-territoires"
-        response["Content-Disposition"] = f'attachment; filename="{kind}-{suffix}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{kind}-{scope_name(scope)}.csv"'
         return response
+
+
+def scope_name(scope: ExportScope) -> str:
+    """What the file holds, for its name: a COPIL's export is not "tous-territoires"."""
+    if scope.territory_ids is None:
+        return "tous-territoires"
+    slugs = sorted(
+        Territory.objects.filter(pk__in=scope.territory_ids).values_list("slug", flat=True)
+    )
+    return "-".join(slugs) if slugs else "aucun-territoire"

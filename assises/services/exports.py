@@ -2,54 +2,50 @@
 
 Rows are read by keyset pages of ``CHUNK`` ids (``id > last``): each page costs a
 bounded number of queries whatever the table size, and memory holds one page at a time.
-Cells that a spreadsheet would run as a formula are neutralised (see ``safe_cell``).
+The files are written by ``egts.csv_export`` (``;``, BOM, French headers, formulas
+defused); each keeps the codes a join needs beside the labels a reader needs.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from contributions.models import Answer, Contribution, Question, Response
+from egts import reference
+from egts.csv_export import FORMULA_PREFIXES, csv_lines, safe_cell
+from egts.models import ActorCategory
 from practices.models import Practice
 
 from ..models import Proposal
 
+__all__ = ["FORMULA_PREFIXES", "csv_lines", "safe_cell", "export_lines", "EXPORT_KINDS"]
+
 CHUNK = 2_000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_KINDS = ("contributions", "responses", "practices", "proposals")
 
 
-def safe_cell(value) -> str:
-    """The cell as text, quoted with a leading apostrophe when it could start a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if hasattr(value, "isoformat"):
-        if hasattr(value, "tzinfo") and value.tzinfo is not None:
-            value = timezone.localtime(value)
-        return value.isoformat()
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+def _choices(model, field: str) -> dict[str, str]:
+    return {code: str(label) for code, label in model._meta.get_field(field).flatchoices}
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _territory_names() -> dict[str, str]:
+    """From the reference cache (departments carry their territory): no query per export."""
+    names = {}
+    for department in reference.departments().values():
+        territory = department.region.territory
+        if territory is not None:
+            names[territory.slug] = territory.name
+    return names
 
 
-def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """A UTF-8 (with BOM, for spreadsheets) semicolon CSV, one line at a time."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
+def _department_name(code) -> str:
+    department = reference.departments().get(code) if code else None
+    return department.name if department else ""
+
+
+def _labels(codes: str, table: dict) -> str:
+    return " | ".join(table[c].label for c in codes.split(",") if c in table) if codes else ""
 
 
 @dataclass(frozen=True)
@@ -97,17 +93,21 @@ def _rows_with_codes(queryset, fields: list[str], model) -> Iterator[tuple[dict,
 
 
 CONTRIBUTION_COLUMNS = [
-    "id",
-    "kind",
-    "title",
-    "body",
-    "themes",
-    "policies",
-    "territory",
-    "department",
-    "actor_category",
-    "source",
-    "published_at",
+    "Identifiant",
+    "Nature",
+    "Titre",
+    "Texte",
+    "Thèmes",
+    "Codes des thèmes",
+    "Politiques",
+    "Codes des politiques",
+    "Territoire",
+    "Code du territoire",
+    "Département",
+    "Code du département",
+    "Catégorie d'acteur",
+    "Origine",
+    "Publiée le",
 ]
 
 
@@ -125,34 +125,47 @@ def contributions_rows(scope: ExportScope) -> Iterator[list]:
         "source",
         "published_at",
     ]
+    kinds = _choices(Contribution, "kind")
+    sources = _choices(Contribution, "source")
+    actors = dict(ActorCategory.choices)
+    names = _territory_names()
+    themes_table, policies_table = reference.themes(), reference.policies()
     for row, themes, policies in _rows_with_codes(queryset, fields, Contribution):
         yield [
             row["id"],
-            row["kind"],
+            kinds.get(row["kind"], row["kind"]),
             row["title"],
             row["published_body"] or row["body"],
+            _labels(themes, themes_table),
             themes,
+            _labels(policies, policies_table),
             policies,
+            names.get(row["territory__slug"], "National"),
             row["territory__slug"] or "",
+            _department_name(row["department_id"]),
             row["department_id"] or "",
-            row["actor_category"],
-            row["source"],
+            actors.get(row["actor_category"], row["actor_category"]),
+            sources.get(row["source"], row["source"]),
             row["published_at"],
         ]
 
 
 PRACTICE_COLUMNS = [
-    "id",
-    "title",
-    "summary",
-    "organisation",
-    "themes",
-    "policies",
-    "territory",
-    "department",
-    "actor_category",
-    "featured",
-    "published_at",
+    "Identifiant",
+    "Titre",
+    "Résumé",
+    "Structure",
+    "Thèmes",
+    "Codes des thèmes",
+    "Politiques",
+    "Codes des politiques",
+    "Territoire",
+    "Code du territoire",
+    "Département",
+    "Code du département",
+    "Catégorie d'acteur",
+    "Mise en avant",
+    "Publiée le",
 ]
 
 
@@ -169,36 +182,46 @@ def practices_rows(scope: ExportScope) -> Iterator[list]:
         "featured",
         "published_at",
     ]
+    actors = dict(ActorCategory.choices)
+    names = _territory_names()
+    themes_table, policies_table = reference.themes(), reference.policies()
     for row, themes, policies in _rows_with_codes(queryset, fields, Practice):
         yield [
             row["id"],
             row["title"],
             row["summary"],
             row["organisation"],
+            _labels(themes, themes_table),
             themes,
+            _labels(policies, policies_table),
             policies,
+            names.get(row["territory__slug"], "National"),
             row["territory__slug"] or "",
+            _department_name(row["department_id"]),
             row["department_id"] or "",
-            row["actor_category"],
+            actors.get(row["actor_category"], row["actor_category"]),
             row["featured"],
             row["published_at"],
         ]
 
 
 PROPOSAL_COLUMNS = [
-    "id",
-    "territory",
-    "title",
-    "description",
-    "theme",
-    "policy",
-    "level",
-    "owner",
-    "priority",
-    "deadline",
-    "indicators",
-    "status",
-    "rank",
+    "Identifiant",
+    "Territoire",
+    "Code du territoire",
+    "Titre",
+    "Description",
+    "Thème",
+    "Code du thème",
+    "Politique",
+    "Code de la politique",
+    "Niveau",
+    "Porteur",
+    "Priorité",
+    "Échéance",
+    "Indicateurs",
+    "Statut",
+    "Rang",
 ]
 
 
@@ -219,18 +242,45 @@ def proposals_rows(scope: ExportScope) -> Iterator[list]:
         "status",
         "rank",
     ]
+    names = _territory_names()
+    themes_table, policies_table = reference.themes(), reference.policies()
+    levels = _choices(Proposal, "level")
+    priorities = _choices(Proposal, "priority")
+    statuses = _choices(Proposal, "status")
     for page in _pages(queryset, fields):
         for row in page:
-            yield [row[f] for f in fields]
+            theme = themes_table.get(row["theme_id"])
+            policy = policies_table.get(row["policy_id"])
+            yield [
+                row["id"],
+                names.get(row["territory__slug"], ""),
+                row["territory__slug"] or "",
+                row["title"],
+                row["description"],
+                theme.label if theme else "",
+                row["theme_id"] or "",
+                policy.label if policy else "",
+                row["policy_id"] or "",
+                levels.get(row["level"], row["level"]),
+                row["owner"],
+                priorities.get(row["priority"], row["priority"]),
+                row["deadline"],
+                row["indicators"],
+                statuses.get(row["status"], row["status"]),
+                row["rank"],
+            ]
 
 
 RESPONSE_COLUMNS = [
-    "id",
-    "questionnaire",
-    "created_at",
-    "actor_category",
-    "territory",
-    "department",
+    "Identifiant",
+    "Questionnaire",
+    "Code du questionnaire",
+    "Reçue le",
+    "Catégorie d'acteur",
+    "Territoire",
+    "Code du territoire",
+    "Département",
+    "Code du département",
 ]
 
 
@@ -245,7 +295,8 @@ def response_questions(questionnaire=None) -> list[Question]:
 
 
 def responses_header(questions: list[Question]) -> list[str]:
-    return RESPONSE_COLUMNS + [f"q{q.pk}" for q in questions]
+    """One stable column per question: its id first (``q12``), then its wording."""
+    return RESPONSE_COLUMNS + [f"q{q.pk} – {q.label}" for q in questions]
 
 
 def responses_rows(scope: ExportScope, questions: list[Question], questionnaire=None) -> Iterator:
@@ -253,8 +304,11 @@ def responses_rows(scope: ExportScope, questions: list[Question], questionnaire=
     if questionnaire is not None:
         queryset = queryset.filter(questionnaire=questionnaire)
     column = {q.pk: index for index, q in enumerate(questions)}
+    actors = dict(ActorCategory.choices)
+    names = _territory_names()
     fields = [
         "id",
+        "questionnaire__title",
         "questionnaire__slug",
         "created_at",
         "actor_category",
@@ -279,10 +333,13 @@ def responses_rows(scope: ExportScope, questions: list[Question], questionnaire=
             answered = cells.get(row["id"]) or [[] for _ in questions]
             yield [
                 row["id"],
+                row["questionnaire__title"],
                 row["questionnaire__slug"],
                 row["created_at"],
-                row["actor_category"],
+                actors.get(row["actor_category"], row["actor_category"]),
+                names.get(row["territory__slug"], ""),
                 row["territory__slug"] or "",
+                _department_name(row["department_id"]),
                 row["department_id"] or "",
                 *[" | ".join(values) for values in answered],
             ]

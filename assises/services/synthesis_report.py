@@ -20,16 +20,16 @@ BAR_WIDTH = 330
 ROW_HEIGHT = 24
 
 DATA_DICTIONARY = [
-    ("contributions.csv", "id", "Identifiant de la contribution"),
-    ("contributions.csv", "kind", "Nature : attente, constat ou proposition"),
-    ("contributions.csv", "territory", "Territoire (identifiant), vide si nationale"),
-    ("contributions.csv", "department", "Département (code INSEE 2013)"),
-    ("contributions.csv", "themes / policies", "Codes des thèmes (T1–T6) et politiques (P1–P5)"),
-    ("contributions.csv", "actor_category", "Catégorie d'acteur de l'auteur"),
-    ("contributions.csv", "source", "Origine : en ligne ou recueillie hors ligne"),
-    ("responses.csv", "q<id>", "Réponse à la question <id> (une colonne stable par question)"),
-    ("practices.csv", "title, summary, organisation", "Pratique significative publiée"),
-    ("proposals.csv", "owner, level, priority, deadline", "Levier d'action transmis"),
+    ("contributions.csv", "Identifiant", "Identifiant de la contribution"),
+    ("contributions.csv", "Nature", "Attente, constat ou proposition"),
+    ("contributions.csv", "Territoire / Code du territoire", "Territoire, « National » sinon"),
+    ("contributions.csv", "Département / Code du département", "Département (code INSEE 2013)"),
+    ("contributions.csv", "Thèmes / Codes des thèmes", "Thèmes (T1–T6) et politiques (P1–P5)"),
+    ("contributions.csv", "Catégorie d'acteur", "Catégorie d'acteur de l'auteur"),
+    ("contributions.csv", "Origine", "En ligne ou recueillie hors ligne"),
+    ("responses.csv", "q<id> – <question>", "Réponse à la question <id>, une colonne chacune"),
+    ("practices.csv", "Titre, Résumé, Structure", "Pratique significative publiée"),
+    ("proposals.csv", "Porteur, Niveau, Priorité, Échéance", "Levier d'action transmis"),
 ]
 
 

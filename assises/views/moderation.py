@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egts.models import Territory
@@ -155,16 +154,30 @@ def log(request, slug=None):
 def _log_lines(entries):
     # csv_lines neutralises cells a spreadsheet would run as formulas (titles, messages).
     return csv_lines(
-        ["date", "territoire", "type", "id", "titre", "decision", "motif", "message", "par"],
+        [
+            "Date",
+            "Territoire",
+            "Code du territoire",
+            "Type",
+            "Identifiant",
+            "Titre",
+            "Décision",
+            "Motif",
+            "Message",
+            "Par",
+        ],
         (
             [
-                timezone.localtime(entry.decided_at).isoformat(timespec="seconds"),
-                entry.territory.slug if entry.territory else "national",
-                entry.content_type.model,
+                entry.decided_at,
+                entry.territory.name if entry.territory else "National",
+                entry.territory.slug if entry.territory else "",
+                entry.content_type.model_class()._meta.verbose_name
+                if entry.content_type.model_class()
+                else entry.content_type.model,
                 entry.object_id,
                 entry.item_title,
-                entry.decision,
-                entry.reason,
+                entry.get_decision_display(),
+                entry.get_reason_display() if entry.reason else "",
                 entry.message,
                 entry.decided_by.email if entry.decided_by else "",
             ]

@@ -114,7 +114,10 @@ def test_plan_csv_has_one_row_per_measure(client):
 
     response = client.get(reverse("actionplan:csv"))
 
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    # For a French spreadsheet: BOM, semicolons, French headers and labels.
+    assert body.startswith("\ufeffAxe;Identifiant de la mesure;Mesure;Statut;")
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert rows[1] == [
         "Formations",
@@ -124,13 +127,23 @@ def test_plan_csv_has_one_row_per_measure(client):
         "40",
         "DGCS",
         "Régions",
-        "2016-09-01",
-        "1000.00",
+        "01/09/2016",
+        "1000,00",
         "Diplômes: 5.00/14.00",
+        "Grand Sud",
         "grand-sud",
+        proposal.theme.label,
         "T2",
         str(proposal.pk),
     ]
+
+
+def test_plan_csv_neutralises_formulas(client):
+    MeasureFactory(title='=HYPERLINK("https://piege.example")', owner="@SUM(A1)")
+    body = b"".join(client.get(reverse("actionplan:csv")).streaming_content).decode("utf-8")
+    row = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))[1]
+    assert row[2] == '\'=HYPERLINK("https://piege.example")'
+    assert row[5] == "'@SUM(A1)"
 
 
 def test_atom_feed_lists_measure_updates(client):

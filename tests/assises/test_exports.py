@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from contributions.models import Answer, Choice, QuestionKind
@@ -35,6 +36,13 @@ def rows_of(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def warm_reference() -> None:
+    """Labels come from the reference cache, read once per process: not per export."""
+    from egts import reference
+
+    reference.themes()
 
 
 def sud_ouest_department() -> Department:
@@ -73,19 +81,23 @@ def test_contributions_export_is_scoped_to_the_callers_territories(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     header, *rows = rows_of(response)
     assert header == [
-        "id",
-        "kind",
-        "title",
-        "body",
-        "themes",
-        "policies",
-        "territory",
-        "department",
-        "actor_category",
-        "source",
-        "published_at",
+        "Identifiant",
+        "Nature",
+        "Titre",
+        "Texte",
+        "Thèmes",
+        "Codes des thèmes",
+        "Politiques",
+        "Codes des politiques",
+        "Territoire",
+        "Code du territoire",
+        "Département",
+        "Code du département",
+        "Catégorie d'acteur",
+        "Origine",
+        "Publiée le",
     ]
-    assert sorted(row[6] for row in rows) == territories
+    assert sorted(row[9] for row in rows) == territories
 
 
 @pytest.mark.parametrize(
@@ -98,7 +110,18 @@ def test_territory_parameter_for_another_territory_is_403(roles, contributions, 
     if status == 200:
         header, *rows = rows_of(response)
         assert [row[0] for row in rows] == [str(contributions["grand-sud"].pk)]
-        assert rows[0][2:5] == ["Accueil inconditionnel", contributions["grand-sud"].body, "T1"]
+        contribution = contributions["grand-sud"]
+        assert rows[0][1:4] == ["Attente", "Accueil inconditionnel", contribution.body]
+        assert rows[0][5] == "T1"
+        assert rows[0][8:] == [
+            "Grand Sud",
+            "grand-sud",
+            "Bouches-du-Rhône",
+            "13",
+            "Professionnels de terrain",
+            "En ligne",
+            timezone.localtime(contribution.published_at).strftime("%d/%m/%Y %H:%M"),
+        ]
 
 
 def test_unknown_territory_or_kind_is_404(roles):
@@ -140,8 +163,11 @@ def test_moderation_log_export_quotes_formula_cells(client, roles):
     client.force_login(roles["national"])
     response = client.get("/espace/moderation/journal.csv")
     header, row = rows_of(response)
-    assert header[4] == "titre"
-    assert (row[4], row[7]) == ("'=1+1 danger", "'@appel")
+    assert header[5] == "Titre"
+    assert (row[5], row[8]) == ("'=1+1 danger", "'@appel")
+    from egts.moderation import Decision
+
+    assert (row[6], row[7]) == (Decision.REJECT.label, contribution.get_moderation_reason_display())
 
 
 def test_practices_export_never_gives_the_private_contact(roles):
@@ -149,17 +175,21 @@ def test_practices_export_never_gives_the_private_contact(roles):
     PracticeFactory()  # pending
     header, *rows = rows_of(api(roles, "national").get("/api/v1/exports/practices.csv"))
     assert header == [
-        "id",
-        "title",
-        "summary",
-        "organisation",
-        "themes",
-        "policies",
-        "territory",
-        "department",
-        "actor_category",
-        "featured",
-        "published_at",
+        "Identifiant",
+        "Titre",
+        "Résumé",
+        "Structure",
+        "Thèmes",
+        "Codes des thèmes",
+        "Politiques",
+        "Codes des politiques",
+        "Territoire",
+        "Code du territoire",
+        "Département",
+        "Code du département",
+        "Catégorie d'acteur",
+        "Mise en avant",
+        "Publiée le",
     ]
     assert len(rows) == 1
     assert rows[0][:4] == [str(practice.pk), practice.title, practice.summary, "'=Structure"]
@@ -171,34 +201,40 @@ def test_proposals_export_has_owner_level_priority_deadline_and_indicators(roles
     ProposalFactory(territory=territory("sud-ouest"))
     header, *rows = rows_of(api(roles, "lead").get("/api/v1/exports/proposals.csv"))
     assert header == [
-        "id",
-        "territory",
-        "title",
-        "description",
-        "theme",
-        "policy",
-        "level",
-        "owner",
-        "priority",
-        "deadline",
-        "indicators",
-        "status",
-        "rank",
+        "Identifiant",
+        "Territoire",
+        "Code du territoire",
+        "Titre",
+        "Description",
+        "Thème",
+        "Code du thème",
+        "Politique",
+        "Code de la politique",
+        "Niveau",
+        "Porteur",
+        "Priorité",
+        "Échéance",
+        "Indicateurs",
+        "Statut",
+        "Rang",
     ]
     assert rows == [
         [
             str(proposal.pk),
+            "Grand Sud",
             "grand-sud",
             proposal.title,
             proposal.description,
+            proposal.theme.label,
             "T1",
+            proposal.policy.label,
             "P1",
-            "regional",
+            proposal.get_level_display(),
             "Département",
-            "medium",
+            proposal.get_priority_display(),
             "",
             "Nombre de formations communes",
-            "draft",
+            proposal.get_status_display(),
             "",
         ]
     ]
@@ -227,33 +263,38 @@ def test_responses_export_has_one_stable_column_per_question(roles):
         api(roles, "national").get("/api/v1/exports/responses.csv?questionnaire=attentes")
     )
     assert header == [
-        "id",
-        "questionnaire",
-        "created_at",
-        "actor_category",
-        "territory",
-        "department",
-        f"q{single.pk}",
-        f"q{multiple.pk}",
-        f"q{scale.pk}",
-        f"q{text.pk}",
+        "Identifiant",
+        "Questionnaire",
+        "Code du questionnaire",
+        "Reçue le",
+        "Catégorie d'acteur",
+        "Territoire",
+        "Code du territoire",
+        "Département",
+        "Code du département",
+        f"q{single.pk} – {single.label}",
+        f"q{multiple.pk} – {multiple.label}",
+        f"q{scale.pk} – {scale.label}",
+        f"q{text.pk} – {text.label}",
     ]
     by_id = {row[0]: row for row in rows}
-    assert by_id[str(full.pk)][3:] == [
-        "professionnels",
-        "grand-sud",
-        "13",
+    assert by_id[str(full.pk)][1:3] == [questionnaire.title, "attentes"]
+    place = ["Grand Sud", "grand-sud", "Bouches-du-Rhône", "13"]
+    assert by_id[str(full.pk)][4:] == [
+        "Professionnels de terrain",
+        *place,
         "Non",
         "A | C",
         "4",
         "'=cmd|' /C calc'!A0",
     ]
-    assert by_id[str(empty.pk)][3:] == ["usagers", "grand-sud", "13", "", "", "", ""]
+    assert by_id[str(empty.pk)][4:] == ["Personnes concernées / usagers", *place, "", "", "", ""]
 
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_export_query_count_does_not_grow_with_rows(roles, rows, django_assert_num_queries):
     ContributionFactory.create_batch(rows, published=True)
+    warm_reference()
     client = api(roles, "national")
     response = client.get("/api/v1/exports/contributions.csv")
     # Streaming: the queries run while the body is read (one page + its themes + policies,
@@ -268,6 +309,7 @@ def test_export_reads_keyset_pages(roles, monkeypatch, django_assert_num_queries
 
     monkeypatch.setattr(exports, "CHUNK", 10)
     ContributionFactory.create_batch(25, published=True)
+    warm_reference()
     response = api(roles, "national").get("/api/v1/exports/contributions.csv")
     with django_assert_num_queries(3 * 3 + 1):  # three pages of three queries, one empty page
         data = rows_of(response)
@@ -284,3 +326,17 @@ def test_territory_dashboard_links_to_its_exports(client, roles):
     response = client.get("/api/v1/exports/proposals.csv?territory=grand-sud")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("role", "query", "filename"),
+    [
+        ("member", "", "contributions-grand-sud.csv"),
+        ("other_copil", "", "contributions-sud-ouest.csv"),
+        ("national", "", "contributions-tous-territoires.csv"),
+        ("national", "?territory=grand-sud", "contributions-grand-sud.csv"),
+    ],
+)
+def test_export_file_is_named_after_what_it_holds(roles, contributions, role, query, filename):
+    response = api(roles, role).get(f"/api/v1/exports/contributions.csv{query}")
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'

@@ -216,20 +216,43 @@ def test_log_page_and_csv_export_are_scoped(client, roles, items):
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0] == [
-        "date",
-        "territoire",
-        "type",
-        "id",
-        "titre",
-        "decision",
-        "motif",
-        "message",
-        "par",
+        "Date",
+        "Territoire",
+        "Code du territoire",
+        "Type",
+        "Identifiant",
+        "Titre",
+        "Décision",
+        "Motif",
+        "Message",
+        "Par",
     ]
-    assert sorted((r[1], r[2], r[4], r[5], r[8]) for r in rows[1:]) == [
-        ("grand-sud", "contribution", "Plus ancienne", "publish", roles["national"].email),
-        ("grand-sud", "practice", "Pratique du milieu", "publish", roles["national"].email),
-    ]
+    from contributions.models import Contribution
+    from egts.moderation import Decision
+    from practices.models import Practice
+
+    published = str(Decision.PUBLISH.label)
+    by = roles["national"].email
+    assert sorted((r[1], r[2], r[3], r[5], r[6], r[9]) for r in rows[1:]) == sorted(
+        [
+            (
+                "Grand Sud",
+                "grand-sud",
+                Contribution._meta.verbose_name,
+                "Plus ancienne",
+                published,
+                by,
+            ),
+            (
+                "Grand Sud",
+                "grand-sud",
+                Practice._meta.verbose_name,
+                "Pratique du milieu",
+                published,
+                by,
+            ),
+        ]
+    )
     client.force_login(roles["other_copil"])
     assert client.get(reverse("assises:log-csv", args=["grand-sud"])).status_code == 404
 

@@ -16,9 +16,9 @@ import pytest
 from pypdf import PdfReader
 
 from assises.models import Meeting, ProposalStatus
-from assises.services.exports import FORMULA_PREFIXES, safe_cell
 from assises.services.groups import meeting_save
 from contributions.services import contribution_moderate
+from egts.csv_export import FORMULA_PREFIXES, safe_cell
 from egts.models import Role
 from tests.factories.assises import MeetingFactory, ProposalFactory, WorkingGroupFactory
 from tests.factories.contributions import ContributionFactory
@@ -308,6 +308,6 @@ def test_moderation_log_csv_neutralises_formulas_in_titles_and_messages(client, 
     body = b"".join(response.streaming_content).decode().lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     row = rows[1]
-    assert row[rows[0].index("titre")] == '\'=HYPERLINK("https://piege.example";"Cliquez")'
-    assert row[rows[0].index("message")] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row[rows[0].index("Titre")] == '\'=HYPERLINK("https://piege.example";"Cliquez")'
+    assert row[rows[0].index("Message")] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert not any(cell.startswith(FORMULA_PREFIXES) for line in rows for cell in line)
