@@ -33,6 +33,7 @@ from .models import (
     Meeting,
     OutsideParticipant,
     Proposal,
+    Verdict,
     WorkingGroup,
 )
 
@@ -233,6 +234,8 @@ class HypothesisReviewForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
+        # A verdict is required: no "---------" radio button before the real choices.
+        self.fields["verdict"].choices = Verdict.choices
         self.fields["supporting_contributions"].queryset = (
             Contribution.objects.published().for_territory(territory).order_by("title")
         )
@@ -357,7 +360,30 @@ class OfflineImportForm(DsfrBaseForm):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("Le fichier dépasse 2 Mo."))
+        head = uploaded.read(4096)
+        uploaded.seek(0)
+        kind = _binary_kind(head)
+        if kind is not None:
+            raise forms.ValidationError(
+                _(
+                    "Ce fichier n'est pas un fichier CSV (c'est un fichier %(kind)s). Dans votre "
+                    "tableur, enregistrez le tableau au format « CSV » puis importez ce fichier."
+                )
+                % {"kind": kind}
+            )
         return uploaded
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that is not text is, as its extension ("PDF", "XLSX"), or None for text."""
+    try:
+        matches = puremagic.magic_string(head)
+    except puremagic.PureError:
+        matches = []
+    for match in matches:  # best first; a UTF-8 BOM alone matches with no MIME type
+        if match.mime_type and not match.mime_type.startswith("text/"):
+            return match.extension.lstrip(".").upper() or _("binaire")
+    return _("binaire") if b"\x00" in head else None
 
 
 class BulkModerationForm(DsfrBaseForm):

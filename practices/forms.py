@@ -95,7 +95,7 @@ class DescriptionStepForm(PracticeBaseForm):
         queryset=Theme.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Au moins un thème avant l'envoi."),
+        help_text=_("Au moins un thème."),
         error_messages={"invalid_choice": _("Thème inconnu : %(value)s.")},
     )
     policies = forms.ModelMultipleChoiceField(

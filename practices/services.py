@@ -130,16 +130,26 @@ def practice_save_step(*, practice: Practice, author, data: Mapping, step: int) 
     return practice
 
 
+def missing_fields(values: Mapping, names) -> dict[str, list[str]]:
+    """Of ``names``, those a practice cannot be sent without and that ``values`` leave empty.
+
+    The wizard checks each step's fields with it as the step is sent, the submission
+    checks them all: the same rule and the same message at both moments."""
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        if name in REQUIRED_FOR_SUBMISSION and not (values.get(name) or "").strip():
+            label = Practice._meta.get_field(name).verbose_name
+            errors[name] = [_("Renseignez « %(label)s ».") % {"label": label}]
+        elif name == "themes" and not values.get("themes"):
+            errors["themes"] = [_("Choisissez au moins un thème.")]
+    return errors
+
+
 def missing_for_submission(practice: Practice) -> dict[str, list[str]]:
     """What still has to be written before the practice can go to moderation."""
-    errors: dict[str, list[str]] = {}
-    for name in REQUIRED_FOR_SUBMISSION:
-        if not (getattr(practice, name) or "").strip():
-            label = practice._meta.get_field(name).verbose_name
-            errors[name] = [_("Renseignez « %(label)s ».") % {"label": label}]
-    if practice.pk is None or not practice.themes.exists():
-        errors["themes"] = [_("Choisissez au moins un thème.")]
-    return errors
+    values = {name: getattr(practice, name) for name in REQUIRED_FOR_SUBMISSION}
+    values["themes"] = practice.pk is not None and practice.themes.exists()
+    return missing_fields(values, (*REQUIRED_FOR_SUBMISSION, "themes"))
 
 
 @transaction.atomic

@@ -160,6 +160,17 @@ def _step_data(form, step) -> dict:
     return {name: form.cleaned_data.get(name) for name in step.fields}
 
 
+def _complete(form, step, action: str) -> bool:
+    """Moving on (or sending) checks this step's required fields now, not at the last step;
+    saving a draft or going back keeps whatever was typed."""
+    if action not in ("next", "submit"):
+        return True
+    for name, field_messages in services.missing_fields(form.cleaned_data, step.fields).items():
+        for message in field_messages:
+            form.add_error(name, message)
+    return not form.errors
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def practice_submit(request):
@@ -168,7 +179,7 @@ def practice_submit(request):
     if request.method == "GET":
         return _render_step(request, step=step, form=step.form_class())
     form = step.form_class(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() or not _complete(form, step, request.POST.get("action", "next")):
         return _render_step(request, step=step, form=form)
     practice = services.practice_draft_create(author=request.user, data=_step_data(form, step))
     if request.POST.get("action") == "save":
@@ -217,7 +228,8 @@ def practice_edit_step(request, pk: int, step: int):
         )
         return _render_step(request, step=step, form=form, practice=practice, status=413)
     form = step.form_class(request.POST, request.FILES)
-    if not form.is_valid():
+    action = request.POST.get("action", "next")
+    if not form.is_valid() or not _complete(form, step, action):
         return _render_step(request, step=step, form=form, practice=practice)
     services.practice_save_step(
         practice=practice, author=request.user, data=_step_data(form, step), step=step.number
@@ -232,7 +244,6 @@ def practice_edit_step(request, pk: int, step: int):
             practice = Practice.objects.prefetch_related("attachments").get(pk=practice.pk)
             return _render_step(request, step=step, form=form, practice=practice, status=400)
         messages.success(request, _("Pièce jointe ajoutée."))
-    action = request.POST.get("action", "next")
     if action == "previous" and step.number > 1:
         return redirect("practices:edit-step", pk=practice.pk, step=step.number - 1)
     if action == "next" and step.number < len(forms.STEPS):

@@ -85,7 +85,12 @@ def _rows(uploaded) -> tuple[list[dict], list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [_("Le fichier doit être encodé en UTF-8.")]
+        return [], [
+            _(
+                "Le fichier n'est pas encodé en UTF-8 : dans votre tableur, enregistrez-le au "
+                "format « CSV UTF-8 » puis importez-le de nouveau."
+            )
+        ]
     sample = text[:2048]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contributions.charts import SUPPRESSED
 from contributions.models import ContributionSource
@@ -35,6 +36,23 @@ DATA_DICTIONARY = [
 
 def _number(n) -> str:
     return number_format(n or 0, force_grouping=True)
+
+
+def _key_figure(n: int, singular: str, plural: str) -> dict:
+    """A number with its noun agreed: "1 proposition transmise", "2 propositions…"."""
+    return {"number": _number(n), "label": ngettext(singular, plural, n or 0)}
+
+
+def _theme_sentence(theme: dict) -> str:
+    c, p, r = (theme[k] or 0 for k in ("contributions", "practices", "proposals"))
+    return _("%(contributions)s, %(practices)s et %(proposals)s sur ce thème.") % {
+        "contributions": ngettext("%(n)s contribution publiée", "%(n)s contributions publiées", c)
+        % {"n": _number(c)},
+        "practices": ngettext("%(n)s pratique significative", "%(n)s pratiques significatives", p)
+        % {"n": _number(p)},
+        "proposals": ngettext("%(n)s proposition transmise", "%(n)s propositions transmises", r)
+        % {"n": _number(r)},
+    }
 
 
 def _count(n: int | None) -> str:
@@ -141,6 +159,7 @@ def report_context(*, synthesis: Synthesis) -> dict:
             "code": code,
             "label": theme["label"],
             "figures": {k: _number(theme[k]) for k in ("contributions", "practices", "proposals")},
+            "sentence": _theme_sentence(theme),
             "hypotheses": hypotheses_by_theme.get(code, []),
             "practices": [
                 {**p, "territory_name": names.get(p["territory"], _("National"))}
@@ -189,6 +208,22 @@ def report_context(*, synthesis: Synthesis) -> dict:
         "totals": {
             k: _number(f[k]) for k in ("contributions", "practices", "responses", "proposals")
         },
+        "key_figures": [
+            _key_figure(f["contributions"], _("contribution publiée"), _("contributions publiées")),
+            _key_figure(
+                f["practices"],
+                _("pratique significative publiée"),
+                _("pratiques significatives publiées"),
+            ),
+            _key_figure(
+                f["responses"], _("répondant au questionnaire"), _("répondants au questionnaire")
+            ),
+            _key_figure(
+                f["proposals"],
+                _("proposition transmise par les territoires"),
+                _("propositions transmises par les territoires"),
+            ),
+        ],
         "territory_rows": [
             {"slug": slug, **{k: _number(v) if isinstance(v, int) else v for k, v in row.items()}}
             for slug, row in by_territory.items()

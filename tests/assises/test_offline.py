@@ -146,7 +146,30 @@ def test_csv_file_not_in_utf8_is_refused(client, roles):
     client.force_login(roles["member"])
     upload = SimpleUploadedFile("c.csv", (HEADER + "\n" + GOOD).encode("latin-1"))
     response = client.post(IMPORT, {"file": upload})
-    assert response.context["errors"] == ["Le fichier doit être encodé en UTF-8."]
+    assert response.context["errors"] == [
+        "Le fichier n'est pas encodé en UTF-8 : dans votre tableur, enregistrez-le au format "
+        "« CSV UTF-8 » puis importez-le de nouveau."
+    ]
+    assert Contribution.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n", "PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "XLSX"),
+    ],
+)
+def test_a_file_that_is_not_a_csv_is_refused_as_such(client, roles, content, kind):
+    client.force_login(roles["member"])
+    upload = SimpleUploadedFile("contributions.csv", content)
+    response = client.post(IMPORT, {"file": upload})
+    errors = response.context["form"].errors["file"]
+    assert errors == [
+        f"Ce fichier n'est pas un fichier CSV (c'est un fichier {kind}). Dans votre tableur, "
+        "enregistrez le tableau au format « CSV » puis importez ce fichier."
+    ]
+    assert "doit être encodé" not in response.content.decode()
     assert Contribution.objects.count() == 0
 
 

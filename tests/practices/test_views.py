@@ -229,6 +229,36 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing_with_links(client)
     assert practice.contact_email == "a@b.fr"
 
 
+def test_each_step_checks_its_own_fields_as_it_is_sent(client):
+    user = UserFactory()
+    client.force_login(user)
+    first = {
+        "title": "Groupe de parole des aidants",
+        "summary": "Un groupe mensuel pour les aidants familiaux.",
+        "organisation": "",
+        "department": "13",
+    }
+    response = client.post(reverse("practices:submit"), {**first, "action": "next"})
+    assert response.status_code == 200
+    html = _text(response)
+    assert "Choisissez au moins un thème." in html
+    assert "Renseignez « structure porteuse »." in html
+    assert "Groupe de parole des aidants" in html  # what was typed is kept
+    assert not Practice.objects.exists()
+
+    # Saving a draft keeps an incomplete step: checks wait for "Étape suivante".
+    response = client.post(reverse("practices:submit"), {**first, "action": "save"})
+    assert response.status_code == 302
+    practice = Practice.objects.get()
+    step2 = reverse("practices:edit-step", kwargs={"pk": practice.pk, "step": 2})
+    response = client.post(
+        step2, {"context": "", "people_concerned": "Aidants.", "actors": "", "action": "next"}
+    )
+    assert response.status_code == 200
+    assert "Renseignez « contexte et besoin »." in _text(response)
+    assert "Aidants." in _text(response)
+
+
 def test_step_form_errors_keep_what_was_typed(client):
     practice = PracticeFactory(draft=True)
     client.force_login(practice.author)
