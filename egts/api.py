@@ -16,10 +16,15 @@ from rest_framework.views import APIView
 
 from . import serializers as s
 from .models import Department, Policy, Region, Stage, Territory, Theme
+from .network import client_ip
 
 
 class TokenThrottle(AnonRateThrottle):
     scope = "token"
+
+    def get_ident(self, request):
+        # The client behind the proxies, as for the login lockout (egts/network.py).
+        return client_ip(request) or super().get_ident(request)
 
 
 def _lockout_response(request) -> Response:

@@ -1,14 +1,19 @@
 """Helpers for authentication shared by the site and the API."""
 
 import functools
+import math
 
+from allauth.account.adapter import DefaultAccountAdapter
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from egts.db import server_bound_cursor
+from egts.network import client_ip
 
 
 def axes_username(request, credentials: dict | None) -> str:
@@ -24,6 +29,48 @@ def axes_username(request, credentials: dict | None) -> str:
             if value:
                 return str(value).strip().lower()
     return ""
+
+
+def allauth_login_failed_minutes() -> int:
+    """How long allauth's own login limits (per address, per e-mail) hold at most, read
+    from its configured rates so that the message always says what they do."""
+    from allauth.core.internal.ratelimit import get_rates
+
+    rates = get_rates(app="allauth.account", action="login_failed")
+    return max(1, math.ceil(max((rate.duration for rate in rates), default=60) / 60))
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's adapter, with the platform's client address and django-axes first."""
+
+    def get_client_ip(self, request) -> str:
+        # allauth's own reading of X-Forwarded-For answers 500 when the header is shorter
+        # than the proxy count; this one falls back to the peer's address.
+        ip = client_ip(request)
+        if not ip:
+            return super().get_client_ip(request)
+        return ip
+
+    @property
+    def error_messages(self) -> dict:
+        return {
+            **DefaultAccountAdapter.error_messages,
+            "too_many_login_attempts": gettext(
+                "Trop de tentatives de connexion infructueuses : par sécurité, la connexion "
+                "à ce compte est suspendue pendant %(minutes)s minutes au plus. Réessayez "
+                "plus tard ou choisissez un nouveau mot de passe."
+            )
+            % {"minutes": allauth_login_failed_minutes()},
+        }
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """An e-mail that django-axes has locked out from this address goes straight to
+        axes, which answers with its lockout page and its real duration: allauth's shorter
+        limit would otherwise answer in its place with another duration."""
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            self._login_failed_rl_usage = None
+            return
+        super().pre_authenticate(request, **credentials)
 
 
 @functools.cache

@@ -36,6 +36,8 @@ if not DEBUG and (
         "'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+# Reverse proxies in front of gunicorn, each appending to X-Forwarded-For (egts/network.py).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -173,6 +175,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # --- django-allauth: e-mail login, no username, mandatory verification.
+# The adapter gives allauth the client's address (egts/network.py) and lets a login that
+# django-axes has locked out reach its lockout page (egts/auth.py).
+ACCOUNT_ADAPTER = "egts.auth.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -195,7 +200,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "egts.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client's address for axes, allauth and every rate limit: egts/network.py.
+AXES_CLIENT_IP_CALLABLE = "egts.network.client_ip"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
