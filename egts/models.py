@@ -254,6 +254,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
 
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """A business permission (declared with django-rules in a ``rules.py``) is decided
+        by its rule alone: ``is_superuser`` opens the technical administration, it does
+        not moderate, validate or decide for a COPIL. Elsewhere, and for Django's model
+        permissions inside the admin, Django's meaning (egts/admin_site.py)."""
+        import rules
+
+        from .admin_site import IN_TECHNICAL_ADMIN
+
+        if rules.perm_exists(perm) and not IN_TECHNICAL_ADMIN.get():
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
 
 class Role(models.TextChoices):
     COPIL_LEAD = "copil_lead", _("Pilote du COPIL")
