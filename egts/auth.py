@@ -1,12 +1,15 @@
 """Helpers for authentication shared by the site and the API."""
 
+import datetime
 import functools
 import math
 
 from allauth.account.adapter import DefaultAccountAdapter
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -73,6 +76,37 @@ class AccountAdapter(DefaultAccountAdapter):
         super().pre_authenticate(request, **credentials)
 
 
+def token_lifetime() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+
+
+def token_expires_at(token: Token) -> datetime.datetime:
+    return token.created + token_lifetime()
+
+
+def token_is_expired(token: Token) -> bool:
+    return token_expires_at(token) <= timezone.now()
+
+
+def current_token(user) -> Token:
+    """The user's token, a new one if it has none or if it has expired."""
+    token = Token.objects.filter(user=user).first()
+    if token is not None and not token_is_expired(token):
+        return token
+    return rotate_token(user)
+
+
+@transaction.atomic
+def rotate_token(user) -> Token:
+    """A new token for ``user``; the one it had stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def revoke_tokens(user) -> None:
+    Token.objects.filter(user=user).delete()
+
+
 @functools.cache
 def _token_query() -> tuple[str, list[str], list[str]]:
     """The SELECT of a token and its user, written once from the two models."""
@@ -101,7 +135,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
     DRF builds that query through the ORM on every request (select_related, then
     compiling it): under load it was a third of the time of a signed-in submission. This
     sends the same SELECT, written once per process, and builds both objects with
-    from_db(). The answers are DRF's: 401 for an unknown token or an inactive account.
+    from_db(). The answers are DRF's: 401 for an unknown token or an inactive account,
+    and 401 for a token older than ``API_TOKEN_LIFETIME_DAYS``.
     """
 
     def authenticate_credentials(self, key):
@@ -121,4 +156,11 @@ class TokenAuthentication(authentication.TokenAuthentication):
         token.user = user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if token_is_expired(token):
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "Jeton expiré : demandez-en un nouveau avec POST /api/v1/auth/token/ "
+                    "(adresse électronique et mot de passe)."
+                )
+            )
         return user, token

@@ -205,6 +205,12 @@ AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "egts.network.client_ip"
 AXES_VERBOSE = False
 
+# An API token works for this many days after it was issued (egts/auth.py); a new one is
+# issued by POST /api/v1/auth/token/ or .../rotate/, and every change of password revokes them.
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
+if API_TOKEN_LIFETIME_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_DAYS must be 1 or more.")
+
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
