@@ -204,6 +204,11 @@ AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
 # The client's address for axes, allauth and every rate limit: egts/network.py.
 AXES_CLIENT_IP_CALLABLE = "egts.network.client_ip"
 AXES_VERBOSE = False
+# Login records (e-mail typed, IP address, user agent, time) are deleted with the account
+# and, for everyone, after this many days (egts/login_records.py, the privacy page).
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)
+if LOGIN_RECORD_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LOGIN_RECORD_RETENTION_DAYS must be 1 or more (a lockout lasts).")
 
 # An API token works for this many days after it was issued (egts/auth.py); a new one is
 # issued by POST /api/v1/auth/token/ or .../rotate/, and every change of password revokes them.
@@ -283,6 +288,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contributions.purge_submission_guards",
         "schedule": 3600.0,
     },
+    # Login records past LOGIN_RECORD_RETENTION_DAYS (egts/login_records.py).
+    "purge-login-records": {"task": "egts.purge_login_records", "schedule": 24 * 3600.0},
 }
 
 # --- REST API.
