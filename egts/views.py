@@ -1,5 +1,6 @@
 """The public site shell: home, the démarche, territories, the mandatory State pages."""
 
+import datetime
 import sys
 
 from axes.helpers import get_cool_off
@@ -171,7 +172,7 @@ def personal_data(request):
         "egts/pages/personal_data.html",
         _("Données personnelles"),
         login_record_days=settings.LOGIN_RECORD_RETENTION_DAYS,
-        lockout_minutes=round(get_cool_off().total_seconds() / 60),
+        lockout_minutes=round((get_cool_off() or datetime.timedelta()).total_seconds() / 60),
         failure_limit=settings.AXES_FAILURE_LIMIT,
     )
 
