@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import participant
 from .forms import AccountDeleteForm, ProfileForm
+from .login_records import erase_login_records
 from .models import User
 
 # DSFR system badge for each moderation state an item can be in.
@@ -110,6 +111,8 @@ def account_erase(*, user: User) -> None:
     account itself; all or nothing, so a failing app never leaves a half-deleted account."""
     for erase in participant.ERASURES.values():
         erase(user)
+    # While its addresses are still known: the login records of every one of them.
+    erase_login_records(user)
     EmailAddress.objects.filter(user=user).delete()
     user.delete()
 

@@ -9,17 +9,23 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from . import serializers as s
+from .auth import current_token, rotate_token, token_expires_at
 from .models import Department, Policy, Region, Stage, Territory, Theme
+from .network import client_ip
 
 
 class TokenThrottle(AnonRateThrottle):
     scope = "token"
+
+    def get_ident(self, request):
+        # The client behind the proxies, as for the login lockout (egts/network.py).
+        return client_ip(request) or super().get_ident(request)
 
 
 def _lockout_response(request) -> Response:
@@ -86,8 +92,26 @@ class TokenView(APIView):
         # Obtaining a token is a login: the signal records last_login and lets
         # django-axes clear this e-mail's failures, as a site login does.
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        return _token_response(current_token(user))
+
+
+def _token_response(token: Token) -> Response:
+    return Response(
+        s.TokenSerializer({"token": token.key, "expires_at": token_expires_at(token)}).data,
+        status=status.HTTP_200_OK,
+    )
+
+
+class TokenRotateView(APIView):
+    """Replace the caller's API token by a new one; the old one stops working at once."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_token_rotate", request=None, responses={200: s.TokenSerializer}
+    )
+    def post(self, request):
+        return _token_response(rotate_token(request.user))
 
 
 def _territories():

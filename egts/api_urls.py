@@ -5,6 +5,7 @@ from . import api
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("auth/token/rotate/", api.TokenRotateView.as_view(), name="api-token-rotate"),
     path("territories/", api.TerritoryList.as_view(), name="api-territory-list"),
     # <str:>, not <slug:>: a malformed slug still reaches DRF and gets its JSON 404.
     path("territories/<str:slug>/", api.TerritoryDetail.as_view(), name="api-territory-detail"),

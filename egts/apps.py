@@ -7,5 +7,6 @@ class EgtsConfig(AppConfig):
     verbose_name = _("Démarche EGTS")
 
     def ready(self):
-        # Connects the signals that drop the in-memory reference data when it changes.
-        from . import reference  # noqa: F401
+        # Signals: the in-memory reference data is dropped when it changes (reference), an
+        # account deleted anywhere takes its login records along (login_records).
+        from . import login_records, reference  # noqa: F401

@@ -4,6 +4,11 @@ The cache only ever holds what can be recomputed (whole public pages, rate-limit
 so losing Redis must not turn every page into a 500. While Redis is down, reads miss,
 writes are dropped and counters read as zero (rate limits are lifted, which is logged);
 PostgreSQL, where contributions and answers are saved, is not involved.
+
+``add`` answers True while Redis is down, as if the key had been stored and then lost:
+a caller that takes a lock with it (django-allauth's rate limiter, before every login,
+signup and password reset) goes on instead of refusing everyone. Login brute force
+stays stopped by django-axes, whose records are in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -78,7 +83,7 @@ class ResilientRedisCache(RedisCache):
     def has_key(self, key, version=None):
         return super().has_key(key, version)
 
-    @_failing_open(False)
+    @_failing_open(True)
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return super().add(key, value, timeout, version)
 

@@ -45,8 +45,10 @@ def seed(*, log: Callable[[str], None]) -> None:
         NATIONAL_EMAIL,
         password_hash,
         display_name="Équipe projet nationale",
+        # The national role is what lets it act (egts/rules.py); the superuser flag only
+        # opens the technical administration (Django admin), part of the demonstration,
+        # and takes no COPIL lead's decision (User.has_perm).
         is_national_team=True,
-        # The technical administration (Django admin) is part of the demonstration.
         is_staff=True,
         is_superuser=True,
     )

@@ -254,6 +254,30 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
 
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password until save; a hash upgraded at login
+        # does not (check_password clears it first), so only a real change counts.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .auth import revoke_tokens
+
+            # A new password revokes the API tokens: whoever held the old one loses it.
+            revoke_tokens(self)
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """A business permission (declared with django-rules in a ``rules.py``) is decided
+        by its rule alone: ``is_superuser`` opens the technical administration, it does
+        not moderate, validate or decide for a COPIL. Elsewhere, and for Django's model
+        permissions inside the admin, Django's meaning (egts/admin_site.py)."""
+        import rules
+
+        from .admin_site import IN_TECHNICAL_ADMIN
+
+        if rules.perm_exists(perm) and not IN_TECHNICAL_ADMIN.get():
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
 
 class Role(models.TextChoices):
     COPIL_LEAD = "copil_lead", _("Pilote du COPIL")

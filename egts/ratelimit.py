@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from egts.network import client_ip
+
 
 @dataclass(frozen=True)
 class Rate:
@@ -46,22 +48,8 @@ def rate_for(scope: str) -> Rate:
     return DEFAULT_RATES[scope]
 
 
-def client_ip(request) -> str:
-    """The client's address, trusting X-Forwarded-For only for the configured proxies."""
-    proxy_count = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
-    if proxy_count:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxy_count:
-            return forwarded[-proxy_count]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _keys(scope: str, request, window_index: int) -> list[str]:
-    keys = [f"egts-rl:{scope}:ip:{client_ip(request)}:{window_index}"]
+    keys = [f"egts-rl:{scope}:ip:{client_ip(request) or 'unknown'}:{window_index}"]
     user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False):
         keys.append(f"egts-rl:{scope}:user:{user.pk}:{window_index}")

@@ -101,6 +101,9 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires_at = serializers.DateTimeField(
+        help_text="After this, the token answers 401: ask for a new one."
+    )
 
 
 def actor_categories() -> list[dict]:

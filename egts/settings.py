@@ -36,12 +36,15 @@ if not DEBUG and (
         "'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+# Reverse proxies in front of gunicorn, each appending to X-Forwarded-For (egts/network.py).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose model permissions mean something only inside it.
+    "egts.admin_site.TechnicalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -173,6 +176,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # --- django-allauth: e-mail login, no username, mandatory verification.
+# The adapter gives allauth the client's address (egts/network.py) and lets a login that
+# django-axes has locked out reach its lockout page (egts/auth.py).
+ACCOUNT_ADAPTER = "egts.auth.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -195,8 +201,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "egts.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client's address for axes, allauth and every rate limit: egts/network.py.
+AXES_CLIENT_IP_CALLABLE = "egts.network.client_ip"
 AXES_VERBOSE = False
+# Login records (e-mail typed, IP address, user agent, time) are deleted with the account
+# and, for everyone, after this many days (egts/login_records.py, the privacy page).
+LOGIN_RECORD_RETENTION_DAYS = env.int("LOGIN_RECORD_RETENTION_DAYS", default=365)
+if LOGIN_RECORD_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("LOGIN_RECORD_RETENTION_DAYS must be 1 or more (a lockout lasts).")
+
+# An API token works for this many days after it was issued (egts/auth.py); a new one is
+# issued by POST /api/v1/auth/token/ or .../rotate/, and every change of password revokes them.
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
+if API_TOKEN_LIFETIME_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_DAYS must be 1 or more.")
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
@@ -270,6 +288,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contributions.purge_submission_guards",
         "schedule": 3600.0,
     },
+    # Login records past LOGIN_RECORD_RETENTION_DAYS (egts/login_records.py).
+    "purge-login-records": {"task": "egts.purge_login_records", "schedule": 24 * 3600.0},
 }
 
 # --- REST API.

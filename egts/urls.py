@@ -34,4 +34,6 @@ if settings.DEBUG:
 handler400 = "egts.views.bad_request"
 handler403 = "egts.views.permission_denied"
 handler404 = "egts.views.page_not_found"
+# Not a Django handler: django-allauth's rate limits answer with it (its own page is bare English).
+handler429 = "egts.views.too_many_requests"
 handler500 = "egts.views.server_error"

@@ -1,7 +1,10 @@
 """The public site shell: home, the démarche, territories, the mandatory State pages."""
 
+import datetime
 import sys
 
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -147,8 +150,8 @@ def territory_edit(request, slug):
     )
 
 
-def _page(request, template_name: str, title: str):
-    return render(request, template_name, {"breadcrumb_data": {"current": title}})
+def _page(request, template_name: str, title: str, **context):
+    return render(request, template_name, {"breadcrumb_data": {"current": title}, **context})
 
 
 @public_page()
@@ -163,7 +166,15 @@ def accessibility(request):
 
 @public_page()
 def personal_data(request):
-    return _page(request, "egts/pages/personal_data.html", _("Données personnelles"))
+    # The periods the page states are the ones the platform applies (settings).
+    return _page(
+        request,
+        "egts/pages/personal_data.html",
+        _("Données personnelles"),
+        login_record_days=settings.LOGIN_RECORD_RETENTION_DAYS,
+        lockout_minutes=round((get_cool_off() or datetime.timedelta()).total_seconds() / 60),
+        failure_limit=settings.AXES_FAILURE_LIMIT,
+    )
 
 
 @public_page()

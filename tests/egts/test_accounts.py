@@ -79,12 +79,48 @@ def test_too_many_failed_logins_show_the_lockout_page_then_keep_refusing(client,
     assert response.status_code == 429
     assert h1_of(response) == "Trop de tentatives de connexion"
     assert "bloquée pendant 30 minutes après 5 essais infructueux" in response.content.decode()
-    # Even the right password is refused now, with a French explanation on the login page.
+    # Even the right password is refused now, with the same page and the same duration.
     response = client.post(
         reverse("account_login"), {"login": "chloe@exemple.fr", "password": PASSWORD}
     )
-    assert "Trop de tentatives de connexion infructueuses" in response.content.decode()
+    assert response.status_code == 429
+    assert "bloquée pendant 30 minutes après 5 essais infructueux" in response.content.decode()
+    assert "quelques minutes" not in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_duration_is_read_from_the_axes_setting_on_every_attempt(client, settings):
+    settings.AXES_COOLOFF_TIME = 2  # hours
+    UserFactory(email="celia@exemple.fr")
+    credentials = {"login": "celia@exemple.fr", "password": "mauvais"}
+    responses = [
+        client.post(reverse("account_login"), credentials)
+        for _ in range(settings.AXES_FAILURE_LIMIT + 2)
+    ]
+    locked = responses[settings.AXES_FAILURE_LIMIT - 1 :]
+    assert [response.status_code for response in locked] == [429, 429, 429]
+    for response in locked:
+        message = re.sub(r"\s+", " ", response.content.decode())
+        assert "bloquée pendant 120 minutes après 5 essais infructueux" in message
+
+
+def test_allauths_limit_for_an_email_from_another_address_says_how_long_it_holds(settings):
+    """allauth stops 5 failures for one e-mail from any address for 5 minutes (its default
+    rate), and says so, rather than "quelques minutes"."""
+    from django.test import Client
+
+    UserFactory(email="cyril@exemple.fr")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"203.0.113.{number}").post(
+            reverse("account_login"), {"login": "cyril@exemple.fr", "password": "mauvais"}
+        )
+    response = Client(REMOTE_ADDR="198.51.100.7").post(
+        reverse("account_login"), {"login": "cyril@exemple.fr", "password": PASSWORD}
+    )
+    page = html_lib.unescape(re.sub(r"\s+", " ", response.content.decode()))
+    assert response.status_code == 200
+    assert "suspendue pendant 5 minutes au plus" in page
+    assert "quelques minutes" not in page
 
 
 def test_signup_page_is_in_french(client):
@@ -265,3 +301,15 @@ def test_invalid_profile_re_renders_with_input_and_per_field_errors(client):
         assert f'id="id_{field}-desc-error"' in html
     user.refresh_from_db()
     assert user.display_name == "Avant"
+
+
+def test_allauths_rate_limit_answers_the_dsfr_429_page_in_french(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "1/m/ip"}
+    data = {"email": "dora@exemple.fr", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    client.post(reverse("account_signup"), data)
+    response = client.post(reverse("account_signup"), {**data, "email": "dora2@exemple.fr"})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "fr-header" in page and "fr-footer" in page
+    assert h1_of(response) == "Trop de demandes"
+    assert "Too Many Requests" not in page

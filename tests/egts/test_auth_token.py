@@ -30,7 +30,9 @@ def test_good_credentials_give_the_users_token(api, user):
     response = api.post(URL, {"email": "claire@exemple.fr", "password": PASSWORD}, format="json")
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    token = Token.objects.get(user=user)
+    assert response.json()["token"] == token.key
+    assert set(response.json()) == {"token", "expires_at"}
 
 
 def test_the_same_token_is_given_again_and_the_email_is_case_insensitive(api, user):
@@ -100,7 +102,9 @@ def test_a_form_encoded_body_works_too(api, user):
     response = api.post(URL, {"email": "claire@exemple.fr", "password": PASSWORD})
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    token = Token.objects.get(user=user)
+    assert response.json()["token"] == token.key
+    assert set(response.json()) == {"token", "expires_at"}
 
 
 def test_each_failure_is_counted_by_axes_against_the_email(api, user):

@@ -30,3 +30,15 @@ def test_the_shared_client_reads_and_writes(redis_cache):
     assert redis_cache.add("b", 1, 30) is True
     assert redis_cache.incr("b") == 2
     assert redis_cache.get_many(["a", "b"]) == {"a": {"page": "contenu"}, "b": 2}
+
+
+def test_with_nothing_listening_add_answers_as_if_stored_so_locks_do_not_refuse_everyone():
+    """django-allauth takes a lock with add() before every login, signup and password reset:
+    a False there refuses them all (429). The key is then lost, as any write while Redis is
+    unreachable; reads miss."""
+    from tests.fixtures.services import free_port
+
+    unreachable = ResilientRedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+    assert unreachable.add("verrou", True, 10) is True
+    assert unreachable.get("verrou") is None
+    assert unreachable.incr("compteur") == 0
