@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assises.models import Assise, Proposal, ProposalStatus
+from assises.services.exports import safe_cell
 from assises.views.common import workspace_context
 from contributions.models import Contribution
 from practices.models import Practice
@@ -201,8 +202,10 @@ def plan_csv_rows():
 @require_GET
 def plan_csv(request):
     writer = csv.writer(_Echo())
+    # Public cells are typed by anyone (titles, partners): none may start a spreadsheet formula.
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in plan_csv_rows()), content_type="text/csv; charset=utf-8"
+        (writer.writerow([safe_cell(cell) for cell in row]) for row in plan_csv_rows()),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="plan-d-action-egts.csv"'
     return response
