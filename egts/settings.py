@@ -249,6 +249,14 @@ FILE_UPLOAD_HANDLERS = [
 # --- E-mail: console in development, SMTP from EMAIL_URL in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every e-mail goes through a Celery task, sent by the backend EMAIL_URL names and tried
+# again while the server is unreachable: no request waits on, or fails because of, mail
+# (egts/mail.py).
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "egts.mail.QueuedEmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# First wait before trying a failed sending again; it doubles each time, up to 5 minutes.
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="EGTS <ne-pas-repondre@egts.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
