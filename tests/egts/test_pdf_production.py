@@ -88,28 +88,28 @@ def assert_marianne(pdf: bytes, caplog) -> None:
     assert {"Marianne", "Marianne-Bold"} <= fonts, fonts
 
 
-def test_practice_sheet_embeds_marianne_under_production_settings(production, client, caplog):
-    practice = PracticeFactory(published=True)
-    with caplog.at_level(logging.WARNING):
-        response = client.get(reverse("practices:sheet", kwargs={"pk": practice.pk}))
-    assert response.status_code == 200
-    assert_marianne(response.content, caplog)
-
-
-def test_territorial_report_embeds_marianne_under_production_settings(production, client, caplog):
-    ProposalFactory(status=ProposalStatus.VALIDATED)
-    client.force_login(people()["lead"])
-    with caplog.at_level(logging.WARNING):
-        response = client.get("/espace/grand-sud/rapport/projet.pdf")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert_marianne(response.content, caplog)
-
-
-def test_national_synthesis_embeds_marianne_under_production_settings(
-    production, caplog, django_capture_on_commit_callbacks
+def test_every_pdf_embeds_marianne_under_production_settings(
+    production, client, caplog, django_capture_on_commit_callbacks
 ):
+    """One test for the three PDFs: collecting the static files once costs most of it."""
+    practice = PracticeFactory(published=True)
+    ProposalFactory(status=ProposalStatus.VALIDATED)
     ContributionFactory.create_batch(2, published=True)
+
+    with caplog.at_level(logging.WARNING):
+        sheet = client.get(reverse("practices:sheet", kwargs={"pk": practice.pk}))
+    assert sheet.status_code == 200
+    assert_marianne(sheet.content, caplog)
+
+    client.force_login(people()["lead"])
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        report = client.get("/espace/grand-sud/rapport/projet.pdf")
+    assert report.status_code == 200
+    assert report["Content-Type"] == "application/pdf"
+    assert_marianne(report.content, caplog)
+
+    caplog.clear()
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         synthesis = synthesis_request(requested_by=national_team_member())
     synthesis.refresh_from_db()
