@@ -24,6 +24,7 @@ from contributions.models import (
 )
 from egts.models import ActorCategory, Department, Policy, Role, Theme, User
 from egts.moderation import RejectReason
+from egts.uploads import MAX_FILES_SIZE, check_file
 from practices.models import Practice
 
 from .models import (
@@ -69,14 +70,6 @@ class DsfrBaseForm(_DsfrBaseForm):
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
-DOCUMENT_TYPES = {
-    "application/pdf",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "image/png",
-    "image/jpeg",
-}
 
 
 class CheckpointForm(DsfrBaseForm, forms.ModelForm):
@@ -160,7 +153,7 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
     documents = MultipleFileField(
         label=_("Documents joints"),
         required=False,
-        help_text=_("PDF, ODT, DOCX, PNG ou JPEG, 10 Mo au plus chacun."),
+        help_text=_("PDF, ODT, DOCX, PNG ou JPEG, 10 Mo au plus chacun et 30 Mo en tout."),
     )
 
     class Meta:
@@ -186,25 +179,24 @@ class MeetingForm(DsfrBaseForm, forms.ModelForm):
                 required=False,
                 initial=initial.get(code, 0),
             )
+        # Files last: a body over the limit is read up to its first file only
+        # (egts/uploads.py), so every typed field comes before it.
+        self.fields["documents"] = self.fields.pop("documents")
 
     def clean_documents(self):
         files = self.cleaned_data.get("documents") or []
+        errors = []
         for uploaded in files:
-            if uploaded.size > MAX_DOCUMENT_SIZE:
-                raise forms.ValidationError(
-                    _("« %(name)s » dépasse 10 Mo.") % {"name": uploaded.name}
-                )
-            head = uploaded.read(4096)
-            uploaded.seek(0)
             try:
-                mime = puremagic.from_string(head, mime=True)
-            except puremagic.PureError:
-                mime = ""
-            if mime not in DOCUMENT_TYPES:
-                raise forms.ValidationError(
-                    _("« %(name)s » n'est pas un PDF, ODT, DOCX, PNG ou JPEG.")
-                    % {"name": uploaded.name}
-                )
+                check_file(uploaded)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if sum(uploaded.size or 0 for uploaded in files) > MAX_FILES_SIZE:
+            errors.append(
+                _("Vos fichiers dépassent 30 Mo à eux tous : envoyez-les en plusieurs fois.")
+            )
+        if errors:
+            raise forms.ValidationError(errors)
         return files
 
     def attendance(self) -> dict[str, int]:

@@ -275,9 +275,17 @@ class SynthesisDetailSerializer(SynthesisSerializer):
     figures = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
+    retry_url = serializers.SerializerMethodField()
 
     class Meta(SynthesisSerializer.Meta):
-        fields = [*SynthesisSerializer.Meta.fields, "figures", "error", "pdf_url", "attempts"]
+        fields = [
+            *SynthesisSerializer.Meta.fields,
+            "figures",
+            "error",
+            "pdf_url",
+            "retry_url",
+            "attempts",
+        ]
         read_only_fields = fields
 
     def get_figures(self, synthesis) -> FiguresSerializer:
@@ -285,6 +293,15 @@ class SynthesisDetailSerializer(SynthesisSerializer):
 
     def get_error(self, synthesis) -> str | None:
         return synthesis.error if synthesis.status == SynthesisStatus.FAILED else None
+
+    def get_retry_url(self, synthesis) -> str | None:
+        """Where to POST to start a failed build again ("Relancer"), for whoever may."""
+        request = self.context.get("request")
+        if synthesis.status != SynthesisStatus.FAILED or request is None:
+            return None
+        if not request.user.has_perm("assises.retry_synthesis", synthesis):
+            return None
+        return request.build_absolute_uri(reverse("api-synthesis-retry", args=[synthesis.pk]))
 
     def get_pdf_url(self, synthesis) -> str | None:
         if not synthesis.is_done:

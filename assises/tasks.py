@@ -13,28 +13,36 @@ from .services.synthesis import (
     syntheses_fail_stale,
     synthesis_build,
     synthesis_fail,
+    synthesis_heartbeat,
     synthesis_start,
 )
 
-# Every five minutes, beat marks failed the builds whose worker died (see syntheses_fail_stale).
-STALE_CHECK_SECONDS = 300.0
+# Beat marks failed the builds whose worker died this often (see syntheses_fail_stale).
+STALE_CHECK_SECONDS = float(settings.SYNTHESIS_STALE_CHECK_SECONDS)
 
 
 @shared_task(
+    bind=True,
     name="assises.build_synthesis",
     acks_late=True,
-    # A worker killed mid-build (OOM, deploy) gives the message back to the broker: the
-    # next attempt starts over, and synthesis_start gives up after MAX_ATTEMPTS.
+    # A worker killed mid-build (OOM, deploy) gives the message back to the broker: at once
+    # when a pool process dies, after the visibility timeout when the whole worker does.
+    # The next attempt starts over, and synthesis_start gives up after MAX_ATTEMPTS.
     reject_on_worker_lost=True,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
-def build_synthesis(synthesis_id: int) -> str:
-    synthesis = synthesis_start(synthesis_id=synthesis_id)
+def build_synthesis(self, synthesis_id: int) -> str:
+    synthesis = synthesis_start(synthesis_id=synthesis_id, task_id=self.request.id)
     if synthesis is None:
         return "skipped"
     try:
-        synthesis_build(synthesis=synthesis)
+        if self.request.is_eager:
+            # Built inside the web process (development): nothing to watch from outside.
+            synthesis_build(synthesis=synthesis)
+        else:
+            with synthesis_heartbeat(synthesis_id=synthesis.pk):
+                synthesis_build(synthesis=synthesis)
     except SoftTimeLimitExceeded:
         synthesis_fail(
             synthesis=synthesis,

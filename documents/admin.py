@@ -13,4 +13,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "territory", "date", "is_public"]
     list_filter = ["kind", "is_public", "territory"]
     search_fields = ["title", "author"]
+    # Files come in through the documentation centre's form, which checks their type
+    # (egts/uploads.py): the admin shows them but does not take new ones.
+    readonly_fields = ["file", "file_name", "content_type", "size"]
     inlines = [DocumentShareInline]

@@ -8,8 +8,8 @@ from dsfr.forms import DsfrBaseForm
 
 from egts.models import Policy, Territory, Theme
 from egts.rules import copil_territory_ids
+from egts.uploads import ACCEPTED_LABEL
 from practices.forms import UploadInput
-from practices.uploads import ACCEPTED_LABEL
 
 from .models import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, Document, DocumentKind
 
@@ -66,7 +66,7 @@ class DocumentForm(DsfrBaseForm, forms.ModelForm):
         required=False,
         allow_empty_file=True,
         widget=UploadInput,
-        help_text=_("%(types)s ; 10 Mo au plus. Ou indiquez un lien ci-dessous.")
+        help_text=_("%(types)s ; 10 Mo au plus. Ou indiquez un lien ci-dessus.")
         % {"types": ACCEPTED_LABEL},
     )
 

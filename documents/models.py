@@ -7,8 +7,6 @@ territory makes it public.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -18,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egts.search import FrenchSearchMixin
-from practices.models import ATTACHMENT_EXTENSIONS
+from egts.uploads import EXTENSIONS, stored_name
 
 # Created by the contributions and practices migrations (french stemming + unaccent);
 # this app's migration creates it too when missing, so the apps migrate in any order.
@@ -78,8 +76,7 @@ class DocumentQuerySet(FrenchSearchMixin, models.QuerySet):
 
 def document_path(instance: Document, filename: str) -> str:
     """A random name: the uploaded name never reaches the disk."""
-    extension = ATTACHMENT_EXTENSIONS.get(instance.content_type, "bin")
-    return f"documents/{uuid.uuid4().hex}.{extension}"
+    return stored_name("documents", instance.content_type)
 
 
 class Document(models.Model):
@@ -137,7 +134,7 @@ class Document(models.Model):
 
     @property
     def extension_label(self) -> str:
-        return ATTACHMENT_EXTENSIONS.get(self.content_type, "").upper()
+        return EXTENSIONS.get(self.content_type, "").upper()
 
 
 class DocumentShare(models.Model):

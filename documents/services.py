@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from egts.cache import bump_public_pages
 from egts.models import Territory, User
 from egts.search import SEARCH_CONFIG
-from practices.uploads import check_upload
+from egts.uploads import check_file
 
 from .models import Document, DocumentShare
 
@@ -57,7 +57,10 @@ def _apply(document: Document, data: Mapping) -> None:
 
 def _store_file(document: Document, uploaded) -> str | None:
     """Check and keep the file; returns the name of the file it replaces, if any."""
-    checked = check_upload(uploaded, existing_count=0)
+    try:
+        checked = check_file(uploaded)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     previous = document.file.name or None
     document.content_type = checked.content_type
     document.file_name = checked.name

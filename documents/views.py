@@ -6,19 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egts.models import Territory
+from egts.uploads import file_response, report_refused_uploads
 
 from . import forms, services
 from .models import Document
 
 PAGE_SIZE = 12
-MAX_UPLOAD_BODY = 16 * 1024 * 1024
 
 
 def _centre_link() -> dict:
@@ -90,39 +90,19 @@ def document_download(request, pk: int):
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
     if not document.file:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.file_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-def _too_large(request) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BODY
-    except ValueError:
-        return False
+    return file_response(document.file, name=document.file_name, content_type=document.content_type)
 
 
 def _form_page(request, *, document: Document | None, title: str):
     user = request.user
-    if request.method == "POST" and _too_large(request):
-        form = forms.DocumentForm(instance=document, user=user)
-        messages.error(request, _("Votre envoi dépasse 10 Mo : il n'a pas été reçu."))
-        return _render_form(request, form, title, document, status=413)
     form = forms.DocumentForm(
         _posted(request), _posted(request, files=True), instance=document, user=user
     )
     if request.method != "POST":
         return _render_form(request, form, title, document)
+    # A body far over the limit was not read past its file: what was typed is still shown.
+    if report_refused_uploads(form, request):
+        return _render_form(request, form, title, document, status=413)
     if form.is_valid():
         data = form.cleaned_data
         uploaded = data.get("file_upload")

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+
+
+def _static_file(name: str) -> Path | None:
+    """The file behind a static name, hashed (as ``{% static %}`` writes it in production) or not.
+
+    The finders give the source files (development, and unhashed names). With
+    ManifestStaticFilesStorage the pages link hashed names (``css/synthesis_pdf.<hash>.css``)
+    that no finder knows: those are read from the collected files, in STATIC_ROOT.
+    """
+    try:
+        found = finders.find(name)
+        if isinstance(found, str):
+            return Path(found)
+        if staticfiles_storage.exists(name):
+            return Path(staticfiles_storage.path(name))
+    except (SuspiciousFileOperation, NotImplementedError, ValueError, OSError):
+        pass
+    return None
 
 
 def _local_file(url: str) -> Path | None:
@@ -15,10 +35,9 @@ def _local_file(url: str) -> Path | None:
     parsed = urlparse(url)
     if parsed.scheme not in ("", "file"):
         return None
-    path = parsed.path
+    path = unquote(parsed.path)
     if path.startswith(settings.STATIC_URL):
-        found = finders.find(path[len(settings.STATIC_URL) :])
-        return Path(found) if found else None
+        return _static_file(path[len(settings.STATIC_URL) :])
     if path.startswith(settings.MEDIA_URL):
         root = Path(settings.MEDIA_ROOT).resolve()
         candidate = (root / path[len(settings.MEDIA_URL) :]).resolve()

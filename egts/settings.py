@@ -256,10 +256,25 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# A body far over the upload limits is read up to its first oversized file only, and the
+# form shows again what was typed before it (egts/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "egts.uploads.RequestSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- E-mail: console in development, SMTP from EMAIL_URL in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every e-mail goes through a Celery task, sent by the backend EMAIL_URL names and tried
+# again while the server is unreachable: no request waits on, or fails because of, mail
+# (egts/mail.py).
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "egts.mail.QueuedEmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# First wait before trying a failed sending again; it doubles each time, up to 5 minutes.
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="EGTS <ne-pas-repondre@egts.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -275,12 +290,27 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
-# A task is acknowledged after it ran, so a worker killed mid-task gives it back to the queue.
+# A task is acknowledged after it ran, so a worker killed mid-task gives it back to the queue:
+# at once when a pool process dies (reject on worker lost), and when the whole worker dies,
+# once the visibility timeout has passed. That timeout is just over the longest task (the
+# hard time limit): shorter, a task still running would be handed to a second worker;
+# longer, a dead worker's task would wait for nothing. Countdowns (mail retries) stay below it.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
+    # Given-back messages are looked for every 10 s instead of every 100 s.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+# A synthesis build beats every SYNTHESIS_HEARTBEAT_SECONDS while it runs; beat looks for
+# silent builds every SYNTHESIS_STALE_CHECK_SECONDS and fails those silent for
+# SYNTHESIS_STALE_AFTER_SECONDS, with a "Relancer" action: a killed worker shows within a minute.
+SYNTHESIS_HEARTBEAT_SECONDS = env.float("SYNTHESIS_HEARTBEAT_SECONDS", default=10)
+SYNTHESIS_STALE_AFTER_SECONDS = env.int("SYNTHESIS_STALE_AFTER_SECONDS", default=40)
+SYNTHESIS_STALE_CHECK_SECONDS = env.int("SYNTHESIS_STALE_CHECK_SECONDS", default=20)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Records of recent sendings (double-click protection) outlive their window otherwise.

@@ -1,4 +1,10 @@
+import logging
+
 from celery import shared_task
+
+from . import mail
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="egts.ping")
@@ -13,3 +19,27 @@ def purge_login_records_task() -> int:
     from .login_records import purge_login_records
 
     return purge_login_records()
+
+
+@shared_task(
+    bind=True,
+    name="egts.send_email",
+    max_retries=mail.MAX_RETRIES,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_email(self, data: dict) -> str:
+    """Send one e-mail (egts/mail.py); while the server is unreachable, try again later."""
+    message = mail.deserialize(data)
+    try:
+        mail.deliver(message)
+    except Exception as error:
+        if not mail.is_transient(error):
+            logger.error("e-mail « %s » refused by the server: %s", message.subject, error)
+            return "refused"
+        if self.request.is_eager:
+            # Sent from the web process itself (development, no broker): no later attempt.
+            logger.warning("e-mail « %s » not sent: %s", message.subject, error)
+            return "failed"
+        raise self.retry(exc=error, countdown=mail.retry_delay(self.request.retries)) from error
+    return "sent"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from egts.models import ActorCategory
 from egts.moderation import Moderated, ModeratedQuerySet, ModerationStatus
 from egts.search import FrenchSearchMixin
+from egts.uploads import EXTENSIONS, stored_name
 
 # Created by migration 0002 when missing (french stemming + unaccent).
 
@@ -237,17 +236,7 @@ class Practice(Moderated):
 
 def attachment_path(instance: PracticeAttachment, filename: str) -> str:
     """A random name in the practice's folder: the uploaded name never reaches the disk."""
-    extension = ATTACHMENT_EXTENSIONS.get(instance.content_type, "bin")
-    return f"practices/{instance.practice_id}/{uuid.uuid4().hex}.{extension}"
-
-
-ATTACHMENT_EXTENSIONS = {
-    "application/pdf": "pdf",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-}
+    return stored_name(f"practices/{instance.practice_id}", instance.content_type)
 
 
 class PracticeAttachment(models.Model):
@@ -276,7 +265,7 @@ class PracticeAttachment(models.Model):
 
     @property
     def extension_label(self) -> str:
-        return ATTACHMENT_EXTENSIONS.get(self.content_type, "").upper()
+        return EXTENSIONS.get(self.content_type, "").upper()
 
 
 class PracticeShare(models.Model):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from egts.cache import public_page
 from egts.moderation import ModerationError, ModerationStatus
+from egts.uploads import file_response, report_refused_uploads
 
 from . import forms, services
 from .models import Practice, PracticeAttachment, PracticeShare
@@ -22,15 +23,6 @@ from .pages import PAGE_KIND
 from .sheet import sheet_filename, sheet_pdf
 
 PAGE_SIZE = 12
-# One 10 MB file and the step's text; anything far bigger is refused before it is read.
-MAX_STEP_BODY = 16 * 1024 * 1024
-
-
-def _too_large(request) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_STEP_BODY
-    except ValueError:
-        return False
 
 
 def _catalogue_link() -> dict:
@@ -220,15 +212,11 @@ def practice_edit_step(request, pk: int, step: int):
     if request.method == "GET":
         form = step.form_class(initial=forms.step_initial(practice, step))
         return _render_step(request, step=step, form=form, practice=practice)
-    if _too_large(request):
-        form = step.form_class(initial=forms.step_initial(practice, step))
-        messages.error(
-            request,
-            _("Votre envoi dépasse 10 Mo : il n'a pas été reçu. Choisissez un fichier plus léger."),
-        )
-        return _render_step(request, step=step, form=form, practice=practice, status=413)
     form = step.form_class(request.POST, request.FILES)
     action = request.POST.get("action", "next")
+    # A body far over the limit was not read past its file: what was typed is still shown.
+    if report_refused_uploads(form, request):
+        return _render_step(request, step=step, form=form, practice=practice, status=413)
     if not form.is_valid() or not _complete(form, step, action):
         return _render_step(request, step=step, form=form, practice=practice)
     services.practice_save_step(
@@ -304,17 +292,9 @@ def practice_delete_draft(request, pk: int):
 
 
 def attachment_response(attachment: PracticeAttachment) -> FileResponse:
-    """The file as a download, with the type found at upload and no sniffing by the browser."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    return file_response(
+        attachment.file, name=attachment.name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egts.models import ActorCategory
+from egts.uploads import OCTET_STREAM, stored_name
 
 from .base import _is_signed_in
 
@@ -150,14 +151,18 @@ class Meeting(models.Model):
 
 
 def meeting_document_path(instance, filename: str) -> str:
-    return f"assises/meetings/{instance.meeting_id}/{filename}"
+    """A random name ending with the detected type: the uploaded name never reaches the disk."""
+    return stored_name(f"assises/meetings/{instance.meeting_id}", instance.content_type)
 
 
 class MeetingDocument(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(_("fichier"), upload_to=meeting_document_path)
+    file = models.FileField(_("fichier"), upload_to=meeting_document_path, max_length=200)
     name = models.CharField(_("nom"), max_length=200)
     size = models.PositiveIntegerField(default=0)
+    # Read from the bytes at upload (egts/uploads.py); files kept before that are served as
+    # plain downloads.
+    content_type = models.CharField(_("type de contenu"), max_length=100, default=OCTET_STREAM)
 
     class Meta:
         ordering = ["id"]

@@ -26,9 +26,15 @@ class SynthesisQuerySet(models.QuerySet):
             return self
         return self.published()
 
-    def stale(self, *, older_than):
-        """Builds that claim to run since before ``older_than``: their worker is gone."""
-        return self.filter(status=SynthesisStatus.RUNNING, started_at__lt=older_than)
+    def stale(self, *, silent_since, started_before):
+        """Builds that claim to run but gave no sign of life since ``silent_since`` (the
+        build beats every few seconds while it runs), or started before ``started_before``
+        (past the hard time limit): their worker is gone."""
+        return self.filter(status=SynthesisStatus.RUNNING).filter(
+            models.Q(heartbeat_at__lt=silent_since)
+            | models.Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
+            | models.Q(started_at__lt=started_before)
+        )
 
 
 def synthesis_pdf_path(instance, filename: str) -> str:
@@ -64,6 +70,12 @@ class Synthesis(models.Model):
     published = models.BooleanField(_("publiée"), default=False)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # Moved every few seconds by the worker while it builds: a build silent for longer than
+    # SYNTHESIS_STALE_AFTER_SECONDS has lost its worker (killed, out of memory).
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
+    # The broker message being built: a redelivery of the same message means that the
+    # worker that had it died, another message while this one beats is a duplicate.
+    task_id = models.CharField(_("tâche"), max_length=155, blank=True)
 
     objects = SynthesisQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ import nh3
 from django.db import transaction
 
 from egts.models import ActorCategory, User
+from egts.uploads import check_file
 
 from ..models import Meeting, MeetingDocument, OutsideParticipant, WorkingGroup
 
@@ -60,8 +61,25 @@ def meeting_save(*, meeting: Meeting, recorded_by: User | None = None, documents
     if recorded_by is not None and meeting.recorded_by_id is None:
         meeting.recorded_by = recorded_by
     meeting.save()
-    for uploaded in documents:
-        MeetingDocument.objects.create(
-            meeting=meeting, file=uploaded, name=uploaded.name[:200], size=uploaded.size
-        )
+    stored = []
+    try:
+        for uploaded in documents:
+            # Raises ValidationError for a file that is not an accepted document.
+            checked = check_file(uploaded)
+            document = MeetingDocument(
+                meeting=meeting,
+                name=checked.name,
+                size=checked.size,
+                content_type=checked.content_type,
+            )
+            uploaded.seek(0)
+            document.file.save("upload", uploaded, save=False)
+            stored.append(document.file.name)
+            document.save()
+    except Exception:
+        # The rows roll back with the transaction; the files on disk must go too.
+        storage = MeetingDocument._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
     return meeting

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import connection, connections, transaction
+from django.db.models import Case, Max, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +37,19 @@ MAX_ATTEMPTS = 3
 def hard_time_limit() -> int:
     """The build task's hard limit: no build may legitimately run longer."""
     return settings.CELERY_TASK_TIME_LIMIT
+
+
+def stale_after() -> int:
+    """Seconds without a heartbeat after which a running build's worker is taken for dead."""
+    return settings.SYNTHESIS_STALE_AFTER_SECONDS
+
+
+def _lost_worker_error() -> str:
+    return _(
+        "Le processus qui construisait cette version s'est arrêté avant la fin "
+        "(aucun signe de vie depuis %(n)d secondes) : rien n'a été publié. "
+        "Relancez la génération."
+    ) % {"n": stale_after()}
 
 
 def _next_version() -> int:
@@ -113,14 +129,68 @@ def synthesis_request(*, requested_by: User) -> Synthesis:
 
 def _set_progress(synthesis: Synthesis, progress: int) -> None:
     synthesis.progress = progress
-    Synthesis.objects.filter(pk=synthesis.pk).update(progress=progress)
+    Synthesis.objects.filter(pk=synthesis.pk).update(progress=progress, heartbeat_at=timezone.now())
 
 
-def synthesis_start(*, synthesis_id: int) -> Synthesis | None:
-    """Claim a build for this attempt; None when there is nothing to do."""
+def _is_silent(synthesis: Synthesis, now) -> bool:
+    last_sign = synthesis.heartbeat_at or synthesis.started_at
+    return last_sign is None or last_sign < now - timedelta(seconds=stale_after())
+
+
+@contextmanager
+def synthesis_heartbeat(*, synthesis_id: int, every: float | None = None) -> Iterator[None]:
+    """Moves ``heartbeat_at`` every few seconds while the block runs.
+
+    A thread beats, because the PDF is one long WeasyPrint call: progress alone would
+    leave minutes of silence. A killed worker stops beating with it, and the stale sweep
+    (syntheses_fail_stale) tells a dead build within SYNTHESIS_STALE_AFTER_SECONDS.
+    """
+    every = every or settings.SYNTHESIS_HEARTBEAT_SECONDS
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    Synthesis.objects.filter(
+                        pk=synthesis_id, status=SynthesisStatus.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # noqa: BLE001 — a missed beat must not stop the build
+                    logger.warning("synthesis %s: heartbeat not recorded", synthesis_id)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name=f"synthesis-{synthesis_id}-heartbeat")
+    thread.daemon = True
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 10)
+
+
+def synthesis_start(*, synthesis_id: int, task_id: str | None = None) -> Synthesis | None:
+    """Claim a build for this attempt; None when there is nothing to do.
+
+    ``task_id`` is the broker message's: the same message delivered again means that the
+    worker that had it died (the broker gives it back), so the build resumes, even after
+    the stale sweep marked it failed. Another message for a build that still beats is a
+    duplicate and is dropped.
+    """
+    now = timezone.now()
     with transaction.atomic():
         synthesis = Synthesis.objects.select_for_update().filter(pk=synthesis_id).first()
-        if synthesis is None or synthesis.is_finished:
+        if synthesis is None or synthesis.status == SynthesisStatus.DONE:
+            return None
+        redelivered = bool(task_id) and task_id == synthesis.task_id
+        if synthesis.status == SynthesisStatus.FAILED and not redelivered:
+            return None
+        if (
+            synthesis.status == SynthesisStatus.RUNNING
+            and not redelivered
+            and not _is_silent(synthesis, now)
+        ):
             return None
         if synthesis.attempts >= MAX_ATTEMPTS:
             # Redelivered after the worker died on each previous attempt: give up readably.
@@ -135,9 +205,22 @@ def synthesis_start(*, synthesis_id: int) -> Synthesis | None:
         synthesis.status = SynthesisStatus.RUNNING
         synthesis.attempts += 1
         synthesis.progress = 5
-        synthesis.started_at = timezone.now()
+        synthesis.started_at = synthesis.heartbeat_at = now
+        synthesis.finished_at = None
         synthesis.error = ""
-        synthesis.save(update_fields=["status", "attempts", "progress", "started_at", "error"])
+        synthesis.task_id = task_id or ""
+        synthesis.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "progress",
+                "started_at",
+                "heartbeat_at",
+                "finished_at",
+                "error",
+                "task_id",
+            ]
+        )
     return synthesis
 
 
@@ -183,10 +266,21 @@ def synthesis_retry(*, synthesis: Synthesis) -> Synthesis:
     synthesis.progress = 0
     synthesis.error = ""
     synthesis.attempts = 0
-    synthesis.started_at = None
+    synthesis.started_at = synthesis.heartbeat_at = None
     synthesis.finished_at = None
+    # The next message is a new one: the old one, if the broker gives it back, is a duplicate.
+    synthesis.task_id = ""
     synthesis.save(
-        update_fields=["status", "progress", "error", "attempts", "started_at", "finished_at"]
+        update_fields=[
+            "status",
+            "progress",
+            "error",
+            "attempts",
+            "started_at",
+            "heartbeat_at",
+            "finished_at",
+            "task_id",
+        ]
     )
     _dispatch(synthesis)
     return synthesis
@@ -206,11 +300,30 @@ def synthesis_publish(*, synthesis: Synthesis, published_by: User) -> Synthesis:
 
 
 def syntheses_fail_stale(*, now=None) -> int:
-    """Mark failed the builds still `running` past the hard time limit: their worker is gone."""
+    """Mark failed the builds whose worker is gone: silent for SYNTHESIS_STALE_AFTER_SECONDS
+    (killed, out of memory), or running past the hard time limit.
+
+    Run by beat every SYNTHESIS_STALE_CHECK_SECONDS and by every read of a synthesis, so a
+    dead build shows as failed, with its "Relancer" action, within about a minute.
+    """
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=hard_time_limit() + 60)
-    return Synthesis.objects.stale(older_than=cutoff).update(
+    started_before = now - timedelta(seconds=hard_time_limit() + 60)
+    # One statement: every read of a synthesis runs it.
+    count = Synthesis.objects.stale(
+        silent_since=now - timedelta(seconds=stale_after()), started_before=started_before
+    ).update(
         status=SynthesisStatus.FAILED,
         finished_at=now,
-        error=_("La génération n'a pas abouti dans le délai imparti (processus interrompu)."),
+        error=Case(
+            When(
+                started_at__lt=started_before,
+                then=Value(
+                    _("La génération n'a pas abouti dans le délai imparti (processus interrompu).")
+                ),
+            ),
+            default=Value(_lost_worker_error()),
+        ),
     )
+    if count:
+        logger.warning("%d synthesis build(s) lost their worker: marked failed", count)
+    return count

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egts.models import User
+from egts.uploads import file_response, report_refused_uploads
 
 from ..forms import MeetingForm, OutsideParticipantForm, WorkingGroupForm
 from ..models import Assise, Meeting, MeetingDocument, WorkingGroup
@@ -205,8 +205,14 @@ def participant_add(request, pk):
 
 
 def _meeting_form_page(request, *, group: WorkingGroup, meeting: Meeting, title: str):
-    form = MeetingForm(request.POST or None, request.FILES or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
+    # Bound on any POST, even one whose files were refused before they were read.
+    posted = request.method == "POST"
+    form = MeetingForm(
+        request.POST if posted else None, request.FILES if posted else None, instance=meeting
+    )
+    # A body far over the limit was not read past its files: what was typed is still shown.
+    refused = request.method == "POST" and report_refused_uploads(form, request)
+    if request.method == "POST" and not refused and form.is_valid():
         meeting = form.save(commit=False)
         meeting.group = group
         meeting.attendance = form.attendance()
@@ -219,7 +225,7 @@ def _meeting_form_page(request, *, group: WorkingGroup, meeting: Meeting, title:
         request.user, group, title, parents=[(group.get_absolute_url(), str(group))]
     )
     context.update({"form": form, "title": title, "multipart": True})
-    return render(request, "assises/workspace/form.html", context)
+    return render(request, "assises/workspace/form.html", context, status=413 if refused else 200)
 
 
 @login_required
@@ -279,4 +285,4 @@ def meeting_document(request, pk):
         pk=pk,
     )
     require(request.user, "assises.view_meeting", document.meeting)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+    return file_response(document.file, name=document.name, content_type=document.content_type)

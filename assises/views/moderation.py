@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from egts.models import Territory
 from egts.moderation import Flag
+from egts.uploads import report_refused_uploads
 
 from ..forms import BulkModerationForm, OfflineContributionForm, OfflineImportForm
 from ..models import OfflineEntry
@@ -225,9 +226,12 @@ def offline(request, slug):
 def offline_import(request, slug):
     assise = get_assise(request.user, slug)
     require(request.user, "assises.enter_offline_contribution", assise)
-    form = OfflineImportForm(request.POST or None, request.FILES or None)
+    # Bound on any POST, even one whose file was refused before it was read.
+    posted = request.method == "POST"
+    form = OfflineImportForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    refused = request.method == "POST" and report_refused_uploads(form, request)
+    if request.method == "POST" and not refused and form.is_valid():
         result = offline_contributions_import(
             territory=assise.territory, entered_by=request.user, uploaded=form.cleaned_data["file"]
         )
@@ -246,9 +250,8 @@ def offline_import(request, slug):
         parents=[(reverse("assises:offline", args=[slug]), _("Contributions hors ligne"))],
     )
     context.update({"form": form, "errors": errors, "columns": CSV_COLUMNS})
-    return render(
-        request, "assises/workspace/offline_import.html", context, status=400 if errors else 200
-    )
+    status = 413 if refused else 400 if errors else 200
+    return render(request, "assises/workspace/offline_import.html", context, status=status)
 
 
 @login_required

@@ -415,3 +415,36 @@ def test_manage_page_turns_checked_proposals_into_a_prefilled_measure(client):
     assert manage.context["waiting"] == [first, second]
     assert "Déjà reprise" not in manage.content.decode().split('id="waiting-proposals"')[1]
     assert response.context["form"]["proposals"].value() == [str(first.pk), str(second.pk)]
+
+
+def _csv_rows(response) -> list[list[str]]:
+    """The rows, whichever separator and BOM the export uses."""
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    delimiter = ";" if ";" in text.splitlines()[0] else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def test_plan_csv_neutralises_cells_that_would_run_as_formulas(client):
+    axis = AxisFactory(title="-1+2")
+    measure = MeasureFactory(
+        axis=axis,
+        title='=HYPERLINK("https://piege.example";"Cliquez")',
+        owner="+33 1 23 45 67 89",
+        partners="@SUM(A1:A9)",
+    )
+    IndicatorFactory(measure=measure, label="\tcmd", current_value=1, unit="")
+    MeasureFactory(axis=axis, title="\r=1+1", owner="DGCS")
+
+    rows = _csv_rows(client.get(reverse("actionplan:csv")))
+
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    assert [first[h] for h in (header[0], header[2], header[5], header[6])] == [
+        "'-1+2",
+        '\'=HYPERLINK("https://piege.example";"Cliquez")',
+        "'+33 1 23 45 67 89",
+        "'@SUM(A1:A9)",
+    ]
+    assert first[header[9]].startswith("'\tcmd")
+    assert rows[2][2] == "'\r=1+1"
+    assert rows[2][5] == "DGCS"

@@ -320,6 +320,113 @@ def test_build_task_has_time_limits_and_survives_a_killed_worker():
     )
 
 
+def test_a_dead_build_is_told_from_its_heartbeat_within_a_minute_by_default():
+    from egts.celery import app
+
+    app.loader.import_default_modules()
+    every = app.conf.beat_schedule["assises.fail-stale-syntheses"]["schedule"]
+    assert every == settings.SYNTHESIS_STALE_CHECK_SECONDS == 20
+    assert settings.SYNTHESIS_STALE_AFTER_SECONDS == 40
+    # Worst case: silent for the whole window, just missed by one sweep.
+    assert settings.SYNTHESIS_STALE_AFTER_SECONDS + every <= 60
+    # Several beats fit in the window: one late beat does not fail a live build.
+    assert settings.SYNTHESIS_HEARTBEAT_SECONDS * 3 < settings.SYNTHESIS_STALE_AFTER_SECONDS
+
+
+def test_the_broker_gives_a_dead_worker_s_task_back_just_after_the_longest_task():
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert timeout == settings.CELERY_TASK_TIME_LIMIT + 60 == 720
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+
+
+def test_a_silent_build_is_failed_and_a_beating_one_is_left_running():
+    now = timezone.now()
+    silent = SynthesisFactory(
+        status=SynthesisStatus.RUNNING,
+        started_at=now - datetime.timedelta(seconds=120),
+        heartbeat_at=now - datetime.timedelta(seconds=41),
+    )
+    beating = SynthesisFactory(
+        status=SynthesisStatus.RUNNING,
+        started_at=now - datetime.timedelta(seconds=300),
+        heartbeat_at=now - datetime.timedelta(seconds=5),
+    )
+    assert syntheses_fail_stale(now=now) == 1
+    silent.refresh_from_db()
+    beating.refresh_from_db()
+    assert (silent.status, silent.finished_at) == (SynthesisStatus.FAILED, now)
+    assert silent.error == (
+        "Le processus qui construisait cette version s'est arrêté avant la fin "
+        "(aucun signe de vie depuis 40 secondes) : rien n'a été publié. Relancez la génération."
+    )
+    assert beating.status == SynthesisStatus.RUNNING
+
+
+def test_another_message_for_a_beating_build_is_dropped():
+    from assises.services.synthesis import synthesis_start
+
+    synthesis = SynthesisFactory(
+        status=SynthesisStatus.RUNNING,
+        attempts=1,
+        task_id="first",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    assert synthesis_start(synthesis_id=synthesis.pk, task_id="duplicate") is None
+    synthesis.refresh_from_db()
+    assert (synthesis.status, synthesis.attempts, synthesis.task_id) == ("running", 1, "first")
+
+
+def test_the_dead_worker_s_message_given_back_resumes_the_build_even_once_failed(data):
+    """The sweep failed it; then the broker hands the same message to a new worker."""
+    from assises.services.synthesis import synthesis_start
+
+    synthesis = SynthesisFactory(
+        status=SynthesisStatus.FAILED, attempts=1, task_id="lost", error="aucun signe de vie"
+    )
+    assert synthesis_start(synthesis_id=synthesis.pk, task_id="other") is None
+    resumed = synthesis_start(synthesis_id=synthesis.pk, task_id="lost")
+    assert resumed is not None
+    resumed.refresh_from_db()
+    assert (resumed.status, resumed.attempts, resumed.error, resumed.finished_at) == (
+        "running",
+        2,
+        "",
+        None,
+    )
+
+
+def test_retry_forgets_the_old_message_so_it_cannot_run_the_build_twice(
+    django_capture_on_commit_callbacks,
+):
+    from assises.services.synthesis import synthesis_start
+
+    synthesis = SynthesisFactory(failed=True, attempts=1, task_id="lost")
+    with django_capture_on_commit_callbacks(execute=False):
+        synthesis_retry(synthesis=synthesis)
+    started = synthesis_start(synthesis_id=synthesis.pk, task_id="new")
+    assert started is not None and started.task_id == "new"
+    assert synthesis_start(synthesis_id=synthesis.pk, task_id="lost") is None
+
+
+# The thread writes through its own connection: the row must be committed for it to see it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_heartbeat_moves_while_the_block_runs():
+    import time
+
+    from assises.services.synthesis import synthesis_heartbeat
+
+    synthesis = SynthesisFactory(status=SynthesisStatus.RUNNING, heartbeat_at=None)
+    with synthesis_heartbeat(synthesis_id=synthesis.pk, every=0.2):
+        time.sleep(1)
+    synthesis.refresh_from_db()
+    assert synthesis.heartbeat_at is not None
+    beat = synthesis.heartbeat_at
+    time.sleep(0.5)
+    synthesis.refresh_from_db()
+    assert synthesis.heartbeat_at == beat  # the thread stopped with the block
+
+
 # ---- Role matrix (HTML back-office and public pages) -----------------------------------
 
 

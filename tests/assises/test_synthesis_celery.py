@@ -1,9 +1,13 @@
 """The synthesis built by a real Celery worker on Redis, as in production."""
 
 import io
+import os
+import signal
 import time
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
@@ -85,23 +89,15 @@ def test_worker_builds_the_synthesis_and_its_pdf_holds_the_exact_counts(celery_w
     assert synthesis.attempts == 1
 
 
-def test_a_worker_killed_mid_build_leaves_a_synthesis_marked_failed_then_retried(
-    tmp_path, celery_worker_process
-):
-    """SIGKILL during the PDF: the row stays `running` until the safeguard marks it failed
-    (readable error), and a retry on a fresh worker builds the same version."""
-    import datetime
-
+def _slow_build_data() -> None:
+    """Enough published practices for the PDF to take several seconds."""
     from django.utils import timezone
 
-    from assises.services.synthesis import syntheses_fail_stale
     from egts.moderation import ModerationStatus
     from practices.models import Practice
-    from tests.fixtures.celery_worker import start_worker
 
     department = _department_of("grand-sud")
     now = timezone.now()
-    # Enough published practices for the PDF to take a few seconds.
     Practice.objects.bulk_create(
         [
             Practice(
@@ -119,39 +115,162 @@ def test_a_worker_killed_mid_build_leaves_a_synthesis_marked_failed_then_retried
             for i in range(3000)
         ]
     )
-    client = APIClient()
-    client.force_authenticate(national_team_member())
-    synthesis_id = client.post("/api/v1/syntheses/").json()["id"]
-    deadline = time.monotonic() + 60
+
+
+def _inside_weasyprint(synthesis_id: int) -> Synthesis:
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         synthesis = Synthesis.objects.get(pk=synthesis_id)
         if synthesis.status == "running" and synthesis.progress >= 40:
-            break
+            return synthesis
         time.sleep(0.1)
-    assert (synthesis.status, synthesis.progress) == ("running", 40)  # inside WeasyPrint
-    celery_worker_process.kill()
-    time.sleep(1)
-    synthesis.refresh_from_db()
-    assert synthesis.status == "running"  # nobody is left to say otherwise…
+    raise AssertionError(f"never reached the PDF: {synthesis.status} {synthesis.progress}")
 
-    # …until the safeguard (beat, or any read) passes the hard time limit.
-    later = timezone.now() + datetime.timedelta(hours=1)
-    assert syntheses_fail_stale(now=later) == 1
-    detail = client.get(f"/api/v1/syntheses/{synthesis_id}/").json()
-    assert detail["status"] == "failed"
-    assert detail["error"] == (
-        "La génération n'a pas abouti dans le délai imparti (processus interrompu)."
-    )
 
-    replacement = start_worker(tmp_path, queue=celery_worker_process.queue)
+def _wait_until(client, url: str, statuses: tuple[str, ...], seconds: float) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        detail = client.get(url).json()
+        if detail["status"] in statuses:
+            return detail
+        time.sleep(0.3)
+    return detail
+
+
+# The worker beats every second and the sweep gives it 6 s: the production values (10 s,
+# 40 s, a sweep every 20 s) are checked in test_synthesis.py; here the same code runs.
+FAST_HEARTBEAT = {"SYNTHESIS_HEARTBEAT_SECONDS": "1"}
+STALE_AFTER = 6
+
+
+def test_a_worker_killed_mid_build_is_failed_from_its_heartbeat_and_started_again(
+    tmp_path, settings
+):
+    """SIGKILL during the PDF: the build stops beating, the sweep (run by every read, and
+    by beat) marks it failed within seconds, and "Relancer" builds it on a new worker."""
+    from django.utils import timezone
+
+    from tests.fixtures.celery_worker import start_worker
+
+    settings.SYNTHESIS_STALE_AFTER_SECONDS = STALE_AFTER
+    _slow_build_data()
+    national = national_team_member()
+    client = APIClient()
+    client.force_authenticate(national)
+    worker = start_worker(tmp_path, extra_env=FAST_HEARTBEAT)
+    from egts.celery import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager, app.conf.task_default_queue = False, worker.queue
     try:
-        assert client.post(f"/api/v1/syntheses/{synthesis_id}/retry/").status_code == 200
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            detail = client.get(f"/api/v1/syntheses/{synthesis_id}/").json()
-            if detail["status"] in ("done", "failed"):
-                break
-            time.sleep(0.3)
+        synthesis_id = client.post("/api/v1/syntheses/").json()["id"]
+        url = f"/api/v1/syntheses/{synthesis_id}/"
+        synthesis = _inside_weasyprint(synthesis_id)
+        # The heartbeat moves while WeasyPrint works, without any progress.
+        first_beat = synthesis.heartbeat_at
+        time.sleep(2.5)
+        synthesis.refresh_from_db()
+        assert (synthesis.status, synthesis.progress) == ("running", 40)
+        assert synthesis.heartbeat_at > first_beat
+
+        worker.kill()
+        killed_at = time.monotonic()
+        assert client.get(url).json()["status"] == "running"  # not failed before its time
+        detail = _wait_until(client, url, ("failed", "done"), 30)
+        detected_after = time.monotonic() - killed_at
+        assert detail["status"] == "failed", detail
+        assert detected_after < STALE_AFTER + 4, detected_after
+        assert detail["error"] == (
+            "Le processus qui construisait cette version s'est arrêté avant la fin "
+            f"(aucun signe de vie depuis {STALE_AFTER} secondes) : rien n'a été publié. "
+            "Relancez la génération."
+        )
+        assert detail["retry_url"] == f"http://testserver{url}retry/"
+        synthesis.refresh_from_db()
+        assert synthesis.finished_at <= timezone.now()
+
+        # The back-office page says so and offers to start again.
+        django_client = Client()
+        django_client.force_login(national)
+        page = django_client.get(reverse("assises:synthesis-detail", args=[synthesis_id]))
+        html = page.content.decode()
+        assert "La génération a échoué" in html
+        assert "aucun signe de vie depuis" in html
+        assert "Relancer la génération" in html
+
+        replacement = start_worker(tmp_path, queue=worker.queue, extra_env=FAST_HEARTBEAT)
+        try:
+            assert client.post(detail["retry_url"]).status_code == 200
+            detail = _wait_until(client, url, ("done", "failed"), 180)
+        finally:
+            replacement.stop()
+        assert (detail["status"], detail["version"], detail["progress"]) == ("done", 1, 100)
+        assert detail["retry_url"] is None
     finally:
-        replacement.stop()
-    assert (detail["status"], detail["version"], detail["progress"]) == ("done", 1, 100)
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        worker.stop()
+
+
+def test_a_killed_worker_s_build_is_taken_up_by_the_next_worker_once_visibility_times_out(
+    tmp_path, settings
+):
+    """The whole worker dies: its message is unacknowledged; a worker started after the
+    visibility timeout (4 s here) gets it back and the build resumes by itself, even though
+    the sweep had already marked it failed."""
+    from tests.fixtures.celery_worker import start_worker
+
+    settings.SYNTHESIS_STALE_AFTER_SECONDS = STALE_AFTER
+    _slow_build_data()
+    client = APIClient()
+    client.force_authenticate(national_team_member())
+    worker = start_worker(tmp_path, extra_env=FAST_HEARTBEAT)
+    from egts.celery import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager, app.conf.task_default_queue = False, worker.queue
+    try:
+        synthesis_id = client.post("/api/v1/syntheses/").json()["id"]
+        url = f"/api/v1/syntheses/{synthesis_id}/"
+        _inside_weasyprint(synthesis_id)
+        worker.kill()
+        assert _wait_until(client, url, ("failed",), 30)["status"] == "failed"
+
+        successor = start_worker(
+            tmp_path,
+            queue=worker.queue,
+            extra_env={**FAST_HEARTBEAT, "CELERY_VISIBILITY_TIMEOUT": "4"},
+        )
+        try:
+            detail = _wait_until(client, url, ("done",), 180)
+        finally:
+            successor.stop()
+        assert (detail["status"], detail["progress"], detail["attempts"]) == ("done", 100, 2)
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        worker.stop()
+
+
+def test_a_killed_pool_process_gives_the_build_back_at_once_to_the_next_process(tmp_path):
+    """Prefork, as in production: the OOM killer takes the pool process. The worker rejects
+    the task back to the queue (reject_on_worker_lost) and its next process builds it."""
+    from tests.fixtures.celery_worker import start_worker
+
+    _slow_build_data()
+    client = APIClient()
+    client.force_authenticate(national_team_member())
+    worker = start_worker(tmp_path, extra_env=FAST_HEARTBEAT, pool="prefork")
+    from egts.celery import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager, app.conf.task_default_queue = False, worker.queue
+    try:
+        synthesis_id = client.post("/api/v1/syntheses/").json()["id"]
+        _inside_weasyprint(synthesis_id)
+        (child,) = worker.pool_processes()
+        os.kill(child, signal.SIGKILL)
+        detail = _wait_until(client, f"/api/v1/syntheses/{synthesis_id}/", ("done",), 180)
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        worker.stop()
+    assert (detail["status"], detail["progress"], detail["attempts"]) == ("done", 100, 2)
+    assert "WorkerLostError" in worker.log()

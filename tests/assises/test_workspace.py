@@ -201,7 +201,8 @@ def test_meeting_form_refuses_a_disguised_document(client):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["documents"] == [
-        "« notes.pdf » n'est pas un PDF, ODT, DOCX, PNG ou JPEG."
+        "Le fichier « notes.pdf » n'est pas un document accepté (PDF, ODT, DOCX, PNG, JPEG) : "
+        "son contenu ne correspond pas à son nom."
     ]
     assert Meeting.objects.count() == 0
 

@@ -29,6 +29,7 @@ print(json.dumps({
     "CELERY_BROKER_URL": s.CELERY_BROKER_URL,
     "CELERY_TASK_ALWAYS_EAGER": s.CELERY_TASK_ALWAYS_EAGER,
     "EMAIL_BACKEND": s.EMAIL_BACKEND,
+    "EMAIL_DELIVERY_BACKEND": s.EMAIL_DELIVERY_BACKEND,
     "EMAIL_HOST": getattr(s, "EMAIL_HOST", None),
     "EMAIL_PORT": getattr(s, "EMAIL_PORT", None),
     "EMAIL_USE_TLS": getattr(s, "EMAIL_USE_TLS", None),
@@ -89,7 +90,9 @@ def test_without_environment_development_defaults_apply(run):
     assert values["NAME"] == str(ROOT / "db.sqlite3")
     assert values["CELERY_BROKER_URL"] == ""
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    # Every mail goes through the task queue (eager here), then to the console.
+    assert values["EMAIL_BACKEND"] == "egts.mail.QueuedEmailBackend"
+    assert values["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert values["DEFAULT_FROM_EMAIL"] == "EGTS <ne-pas-repondre@egts.example>"
     assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
     assert values["CSRF_TRUSTED_ORIGINS"] == []
@@ -119,7 +122,8 @@ def test_production_environment_switches_every_service(run):
     )
     assert values["CELERY_BROKER_URL"] == "redis://redis:6379/0"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["EMAIL_BACKEND"] == "egts.mail.QueuedEmailBackend"
+    assert values["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
         "smtp.egts.example",
         587,

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from egts.uploads import clean_name, detect_content_type
 from practices.models import PracticeAttachment
-from practices.uploads import clean_name, detect_content_type
 from tests.factories.practices import (
     PDF_BYTES,
     PNG_BYTES,
