@@ -29,7 +29,8 @@ run: install
 	@echo "La plateforme est servie sur http://$(HOST):$(PORT)/ (Ctrl+C pour l'arrêter)."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser),
+# and a Java runtime for the Nu HTML Checker (vnu.jar, from the dev dependencies).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "Installing Debian's chromium (apt)…"; \
@@ -38,6 +39,10 @@ browser-deps:
 	fi
 	@command -v pdftotext >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+	@command -v java >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "Installing a Java runtime (apt) for the HTML checker…"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -62,6 +62,15 @@ def _fetcher():
     return LocalOnlyFetcher()
 
 
+def site_base_url(request=None) -> str:
+    """The address links in a document start with: SITE_URL when it is set, else the address
+    the request came to (a PDF built later, in Celery, is given this from the request that
+    asked for it), else SITE_URL's development default."""
+    if settings.SITE_URL_IS_SET or request is None:
+        return settings.SITE_URL.rstrip("/")
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def render_pdf(template_name: str, context: dict, *, pdf_variant: str | None = "pdf/ua-1") -> bytes:
     """The PDF bytes of ``template_name``; tagged (PDF/UA) unless told otherwise."""
     from weasyprint import HTML

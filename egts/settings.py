@@ -40,7 +40,10 @@ if not DEBUG and (
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public address for links in e-mails and PDFs. Unset, what is built for a request (the
+# practice sheet) links to the address that request came to: see egts.pdf.site_base_url.
+SITE_URL_IS_SET = bool(env("SITE_URL", default=""))
+SITE_URL = env("SITE_URL", default="") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     # django.contrib.admin, whose model permissions mean something only inside it.

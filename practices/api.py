@@ -218,7 +218,7 @@ class PracticeSheet(APIView):
             Practice.objects.published().with_references().prefetch_related("attachments"),
             pk=_pk_or_404(pk),
         )
-        return sheet_response(practice)
+        return sheet_response(request, practice)
 
 
 class PracticeModeration(BodyLimitMixin, APIView):

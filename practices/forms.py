@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import dsfr
 from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+from dsfr.forms import DsfrBaseForm
 
 from egts.models import ActorCategory, Department, Policy, Territory, Theme
 from egts.moderation import Decision, RejectReason
@@ -44,14 +49,28 @@ def _section(label, help_text=NEEDED_TO_SEND, rows=6):
     )
 
 
+class FormRenderer(DjangoTemplates):
+    """The project's templates (they correct some of django-dsfr's markup), django-dsfr's,
+    then Django's own widget templates, whether or not "django.forms" is installed."""
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [
+                    Path(settings.BASE_DIR) / "templates",
+                    Path(dsfr.__file__).resolve().parent / "templates",
+                    Path(forms.__file__).resolve().parent / "templates",
+                ],
+                "NAME": "egts-practices-forms",
+                "OPTIONS": {},
+            }
+        )
+
+
 class PracticeBaseForm(DsfrBaseForm):
-    """DSFR forms that render whatever FORM_RENDERER says.
-
-    ``TemplatesSetting`` finds Django's widget templates only when "django.forms" is an
-    installed app; django-dsfr's renderer carries them itself, so these forms never fail.
-    """
-
-    default_renderer = DsfrDjangoTemplates
+    default_renderer = FormRenderer()
 
 
 class UploadInput(forms.FileInput):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from egts.cache import public_page
 from egts.moderation import ModerationError, ModerationStatus
+from egts.pdf import site_base_url
 from egts.uploads import file_response, report_refused_uploads
 
 from . import forms, services
@@ -304,8 +305,9 @@ def attachment_download(request, pk: int, attachment_id: int):
     return attachment_response(attachment)
 
 
-def sheet_response(practice: Practice) -> HttpResponse:
-    response = HttpResponse(sheet_pdf(practice), content_type="application/pdf")
+def sheet_response(request, practice: Practice) -> HttpResponse:
+    pdf = sheet_pdf(practice, base_url=site_base_url(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{sheet_filename(practice)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -317,7 +319,7 @@ def practice_sheet(request, pk: int):
         Practice.objects.visible_to(request.user).with_references().prefetch_related("attachments"),
         pk=pk,
     )
-    return sheet_response(practice)
+    return sheet_response(request, practice)
 
 
 # --- Moderation, featuring, sharing -----------------------------------------------------

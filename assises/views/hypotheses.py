@@ -74,7 +74,8 @@ def hypothesis_matrix(request):
         (r.hypothesis_id, r.territory_id): r
         for r in HypothesisReview.objects.filter(hypothesis__is_published=True)
     }
-    rows = [(h, [verdicts.get((h.pk, a.territory_id)) for a in assises]) for h in hypotheses]
+    # Each verdict travels with its territory, which names the cell on a narrow screen.
+    rows = [(h, [(a, verdicts.get((h.pk, a.territory_id))) for a in assises]) for h in hypotheses]
     return render(
         request,
         "assises/workspace/hypothesis_matrix.html",

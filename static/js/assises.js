@@ -98,10 +98,10 @@
 (function () {
   "use strict";
   document.querySelectorAll("[data-select-all]").forEach(function (box) {
-    var table = box.closest("table");
+    var form = box.closest("form");
     box.closest(".egts-select-all").hidden = false;
     box.addEventListener("change", function () {
-      table.querySelectorAll("[data-item]").forEach(function (item) {
+      form.querySelectorAll("[data-item]").forEach(function (item) {
         item.checked = box.checked;
       });
     });

@@ -141,9 +141,12 @@ def test_invalid_signup_links_each_error_to_its_field_and_keeps_the_email(client
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="denis@exemple.fr"' in html
-    assert re.search(
-        r'aria-describedby="id_password1-desc-error"[^>]*aria-invalid="true"', html
-    ) or (re.search(r'aria-invalid="true"[^>]*aria-describedby="id_password1-desc-error"', html))
+    # The field is described by its hint, then by its error.
+    described = 'aria-describedby="id_password1_helptext id_password1-desc-error"'
+    assert re.search(described + r'[^>]*aria-invalid="true"', html) or (
+        re.search(r'aria-invalid="true"[^>]*' + described, html)
+    )
+    assert 'id="id_password1_helptext"' in html
     assert 'id="id_password1-desc-error"' in html
     assert "fr-input-group--error" in html
     assert not User.objects.filter(email="denis@exemple.fr").exists()

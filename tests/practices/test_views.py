@@ -1,10 +1,12 @@
 """HTML pages: catalogue, detail, steps, moderation, sharing, feed, sheet."""
 
+import io
 from html import unescape
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from pypdf import PdfReader
 
 from egts.models import Department, Role, Territory
 from egts.moderation import ModerationStatus
@@ -518,14 +520,45 @@ def test_sheet_is_cached_until_the_practice_changes(client):
     assert first.status_code == 200
     assert first["Content-Type"] == "application/pdf"
     assert first["Content-Disposition"] == f'attachment; filename="pratique-{practice.pk}.pdf"'
-    assert cache.get(sheet_cache_key(practice)) == first.content
+    assert cache.get(sheet_cache_key(practice, "http://testserver")) == first.content
 
     practice.title = "Seconde version"
     practice.save()
     second = client.get(url)
 
-    assert cache.get(sheet_cache_key(practice)) == second.content
+    assert cache.get(sheet_cache_key(practice, "http://testserver")) == second.content
     assert second.content != first.content
+
+
+def _pdf_text(response) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+@pytest.mark.parametrize("path", ["/pratiques/{pk}/sheet.pdf", "/api/v1/practices/{pk}/sheet.pdf"])
+def test_sheet_links_to_the_address_it_was_asked_at_when_site_url_is_unset(client, settings, path):
+    settings.SITE_URL_IS_SET = False
+    settings.ALLOWED_HOSTS = ["egts.exemple.fr"]
+    practice = PracticeFactory(published=True)
+
+    response = client.get(path.format(pk=practice.pk), HTTP_HOST="egts.exemple.fr", secure=True)
+
+    assert response.status_code == 200
+    text = _pdf_text(response)
+    assert f"https://egts.exemple.fr/pratiques/{practice.pk}/" in text
+    assert "127.0.0.1" not in text
+
+
+def test_sheet_links_to_site_url_when_it_is_set(client, settings):
+    settings.SITE_URL_IS_SET = True
+    settings.SITE_URL = "https://participation.egts.example/"
+    settings.ALLOWED_HOSTS = ["interne.egts.example"]
+    practice = PracticeFactory(published=True)
+
+    response = client.get(f"/pratiques/{practice.pk}/sheet.pdf", HTTP_HOST="interne.egts.example")
+
+    text = _pdf_text(response)
+    assert f"https://participation.egts.example/pratiques/{practice.pk}/" in text
+    assert "interne.egts.example" not in text
 
 
 def test_sheet_of_a_pending_practice_is_404_to_the_public(client):
