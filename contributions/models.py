@@ -137,7 +137,29 @@ class Contribution(Moderated):
         ordering = ["-published_at", "-submitted_at", "-id"]
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
-        indexes = [models.Index(fields=["status", "territory"], name="contribution_queue")]
+        # The public list reads published rows newest first, with or without a territory:
+        # partial indexes in the list's own order, so page 1 reads 20 index entries
+        # instead of sorting, and skips the unpublished rows (null dates) entirely.
+        indexes = [
+            models.Index(fields=["status", "territory"], name="contribution_queue"),
+            models.Index(
+                fields=["-published_at", "-submitted_at", "-id"],
+                condition=Q(status=ModerationStatus.PUBLISHED),
+                name="contribution_public",
+            ),
+            models.Index(
+                fields=["territory", "-published_at", "-submitted_at", "-id"],
+                condition=Q(status=ModerationStatus.PUBLISHED),
+                name="contribution_public_territory",
+            ),
+        ]
+
+    @classmethod
+    def public_page_tags(cls, contributions) -> set[str]:
+        """The cached public pages that can show these contributions (egts/cache.py)."""
+        from .pages import contribution_tags
+
+        return contribution_tags(contributions)
 
     def __str__(self) -> str:
         return self.title
