@@ -27,6 +27,16 @@ WORDS = (
 ).split()
 
 BATCH = 200_000
+ACTORS = [
+    "elus",
+    "professionnels",
+    "employeurs",
+    "formation",
+    "encadrement",
+    "autres-professionnels",
+    "benevoles",
+    "usagers",
+]
 
 
 def _execute(sql: str, params=None) -> None:
@@ -74,8 +84,7 @@ def load_contributions(count: int, *, seed: float = 0.42, published_share: float
                    (ARRAY['expectation', 'observation', 'proposal'])[1 + rows.n %% 3],
                    initcap(rows.title) || ' n° ' || rows.n,
                    rows.body, rows.body,
-                   (ARRAY['elus', 'professionnels', 'employeurs', 'formation', 'encadrement',
-                          'autres_professionnels', 'usagers', 'benevoles'])[1 + rows.n %% 8],
+                   (%(actors)s::text[])[1 + (rows.n / 3) %% %(actor_count)s],
                    'online', now(),
                    setweight(to_tsvector('french_unaccent', rows.title), 'A')
                      || setweight(to_tsvector('french_unaccent', rows.body), 'B'),
@@ -84,6 +93,8 @@ def load_contributions(count: int, *, seed: float = 0.42, published_share: float
             """,
             {
                 "words": WORDS,
+                "actors": ACTORS,
+                "actor_count": len(ACTORS),
                 "start": done + 1,
                 "stop": done + size,
                 "share": published_share,
