@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -15,8 +14,9 @@ from egts import ratelimit
 from egts.cache import public_page
 from egts.models import Department
 from egts.moderation import ModerationError, ModerationStatus
+from egts.pagination import BoundedPaginator
 
-from . import forms, services
+from . import forms, pages, services
 from .charts import results_for_display
 from .models import Contribution, Questionnaire, Response
 from .results import questionnaire_results
@@ -69,7 +69,7 @@ def _card(contribution: Contribution) -> dict:
     }
 
 
-@public_page()
+@public_page(tags=pages.list_tags)
 def contribution_list(request):
     form = forms.ContributionFilterForm(request.GET or None)
     filters: dict = {}
@@ -83,7 +83,7 @@ def contribution_list(request):
         }
         filters = {k: v for k, v in filters.items() if v not in (None, "")}
     contributions = Contribution.objects.published().filtered(**filters).search(q).with_references()
-    paginator = Paginator(contributions, PAGE_SIZE)
+    paginator = BoundedPaginator(contributions, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
     return render(
@@ -99,7 +99,7 @@ def contribution_list(request):
     )
 
 
-@public_page()
+@public_page(tags=pages.detail_tags)
 def contribution_detail(request, pk: int):
     contribution = get_object_or_404(
         Contribution.objects.visible_to(request.user).with_references(), pk=pk

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from egts.models import Territory
+from egts.pagination import BoundedPaginator
 from egts.uploads import file_response, report_refused_uploads
 
 from . import forms, services
@@ -45,7 +45,7 @@ def document_list(request):
     documents = (
         Document.objects.visible_to(request.user).filtered(**filters).search(q).with_references()
     )
-    paginator = Paginator(documents, PAGE_SIZE)
+    paginator = BoundedPaginator(documents, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
     return render(

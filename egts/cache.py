@@ -1,10 +1,15 @@
 """Whole-page cache for anonymous visitors of public pages that are the same for everyone.
 
 A cached page is served before the session or the user is ever loaded, so it costs
-no SQL query and one Redis round trip. Any change to published content calls
-``bump_public_pages()``: every cached entry carries the version it was rendered under, and
-the version and the entry are read together, so all cached pages go stale at once (one
-cache write, no key scanning), and the timeout bounds staleness for everything else.
+no SQL query and one Redis round trip. Every entry carries the tokens of its *tags* as they
+were when it was rendered, and the tokens and the entry are read together: a page whose
+tag token changed is stale. Every page has the tag ``site`` (``bump_public_pages()`` drops
+it: everything goes stale at once, for a change of the site itself such as a territory's
+text); a list page adds the tag of its filters (``list_tag``), so that publishing an item
+drops only the tags of the lists it can appear in (``expire_public_tags(item_tags(...))``):
+its territory, its themes and policies, its kind and category, any search, the first
+pages. Nine COPILs publishing all day then leave the other lists, the home page and the
+static pages cached. Deeper pages and everything else are bounded by the timeout.
 
 The page of one object (``public_page(per_object=...)``) does not follow that global
 version: its entry carries a token of its own, which ``expire_object_pages()`` drops when
@@ -37,7 +42,10 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
-_VERSION_KEY = "egts:public-pages:version"
+SITE_TAG = "site"
+# A publication changes the first pages of a list (the item appears on top, the rest shift
+# by one); deeper pages follow within the timeout.
+FIRST_PAGES = 3
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Frame-Options", "Referrer-Policy")
 # Entries this process served lately: key -> (monotonic deadline, entry). Bounded: the most
 # read pages are few (home, lists, their searches); a full table is simply emptied.
@@ -78,22 +86,80 @@ def _remember(key: str, entry: tuple, generation: int) -> None:
         _LOCAL[key] = (_now() + seconds, entry)
 
 
-def _current_version(found: dict) -> int:
-    """The global version from a get_many() answer; one is set if Redis has none yet."""
-    version = found.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, 1, timeout=None)
-        version = cache.get(_VERSION_KEY, 1)
-    return version
+def _tag_key(tag: str) -> str:
+    return f"egts:public-tag:{tag}"
+
+
+def _tags_version(tags: list[str], found: dict) -> str:
+    """The tokens of these tags from a get_many() answer; a missing one is drawn at random,
+    so a token lost (expired, evicted, dropped) can never bring back an older page."""
+    tokens = []
+    for key in (_tag_key(tag) for tag in tags):
+        if key not in found:
+            drawn = secrets.token_hex(8)
+            cache.add(key, drawn, timeout=None)
+            found[key] = cache.get(key, drawn)
+        tokens.append(found[key])
+    return ".".join(tokens)
+
+
+def expire_public_tags(tags: Iterable[str]) -> None:
+    """Makes stale every cached page that carries one of these tags (after the commit)."""
+    forget_local_pages()
+    cache.delete_many([_tag_key(tag) for tag in set(tags)])
 
 
 def bump_public_pages() -> None:
-    """Makes every cached public page stale (call after publishing or editing public content)."""
-    forget_local_pages()
+    """Makes every cached public page stale (a change of the site itself, not a publication:
+    publications expire the tags of their items)."""
+    expire_public_tags([SITE_TAG])
+
+
+def list_tag(kind: str, values: dict, dimensions: Iterable[str]) -> str:
+    """The tag of a list narrowed by ``values`` ("*" where a dimension is not narrowed)."""
+    return f"{kind}:" + "|".join(str(values.get(d) or "*") for d in dimensions)
+
+
+def item_list_tags(kind: str, dimensions: dict[str, Iterable]) -> set[str]:
+    """Every list tag an item appears under: for each dimension, unfiltered ("*") or one of
+    the item's own values; plus its kind's searches and its other lists (``kind:other``)."""
+    import itertools
+
+    names = list(dimensions)
+    choices = [[None, *dict.fromkeys(v for v in dimensions[n] if v)] for n in names]
+    tags = {
+        list_tag(kind, dict(zip(names, combination, strict=True)), names)
+        for combination in itertools.product(*choices)
+    }
+    return tags | {f"{kind}:other"}
+
+
+def list_page_tags(kind: str, dimensions: dict, *, others: Iterable[str] = ("q",)):
+    """``tags=`` for a list view: its filters' tag on its first pages; ``kind:other`` when
+    narrowed in another way (a search…); none beyond (the timeout bounds those). A value
+    that is not a known code (``dimensions[name]()`` gives them) is ignored, as the list's
+    form ignores it."""
+    others = tuple(others)
+
+    def tags(request, **kwargs) -> list[str]:
+        if page_number(request) > FIRST_PAGES:
+            return []
+        if any(request.GET.get(name, "").strip() for name in others):
+            return [f"{kind}:other"]
+        values = {}
+        for name, known in dimensions.items():
+            value = request.GET.get(name, "")
+            values[name] = value if value in known() else ""
+        return [list_tag(kind, values, dimensions)]
+
+    return tags
+
+
+def page_number(request) -> int:
     try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, timeout=None)
+        return max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _token_key(kind: str, pk=None) -> str:
@@ -158,16 +224,20 @@ def _key(request) -> str:
     return "egts:public-page:entry:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _version_and_entry(key: str, per_object: str, pk) -> tuple[object, tuple | None]:
+def _version_and_entry(
+    key: str, per_object: str, pk, tags: list[str]
+) -> tuple[object, tuple | None]:
     """The version the page must carry and the cached entry, in one Redis round trip: the
     entry's key does not hold the version, the entry does (a page of another version is
     stale)."""
     version_keys = (
-        [_token_key(per_object), _token_key(per_object, pk)] if per_object else [_VERSION_KEY]
+        [_token_key(per_object), _token_key(per_object, pk)]
+        if per_object
+        else [_tag_key(tag) for tag in tags]
     )
     found = cache.get_many([*version_keys, key])
     entry = found.pop(key, None)
-    version = _object_version(per_object, pk, found) if per_object else _current_version(found)
+    version = _object_version(per_object, pk, found) if per_object else _tags_version(tags, found)
     return version, entry
 
 
@@ -176,12 +246,14 @@ def public_page(
     *,
     per_object: str = "",
     timeout_setting: str = "PUBLIC_PAGE_CACHE_SECONDS",
+    tags=None,
 ):
     """Caches the view's 200 answers for anonymous visitors (``timeout`` or the setting named).
 
-    With ``per_object="practice"``, the page is the one of the object whose ``pk`` the URL
-    names: it goes stale with ``expire_object_pages("practice", [pk])``, not with
-    ``bump_public_pages()``.
+    ``tags(request, **kwargs)`` names the tags of the page besides ``site`` (a list's filters,
+    an item's own tag). With ``per_object="practice"``, the page is the one of the object
+    whose ``pk`` the URL names: it goes stale with ``expire_object_pages("practice", [pk])``,
+    not with ``bump_public_pages()``.
     """
 
     def decorator(view):
@@ -196,7 +268,8 @@ def public_page(
             generation = _local_generation
             cached = _local_entry(key)
             if cached is None:
-                version, cached = _version_and_entry(key, per_object, kwargs.get("pk"))
+                page_tags = [SITE_TAG, *(tags(request, **kwargs) if tags else ())]
+                version, cached = _version_and_entry(key, per_object, kwargs.get("pk"), page_tags)
                 if cached is not None and cached[0] != version:
                     cached = None
                 if cached is not None:

@@ -251,10 +251,14 @@ def _public_content_changed(from_status: str, to_status: str) -> bool:
     return ModerationStatus.PUBLISHED in (from_status, to_status) and from_status != to_status
 
 
-def _bump_public_pages_after_commit() -> None:
-    from .cache import bump_public_pages
+def _expire_public_pages_after_commit(items: list) -> None:
+    """After the commit, the cached pages that can show these items go stale, and only
+    those: the model's ``public_page_tags(items)`` names them (every page otherwise)."""
+    from .cache import SITE_TAG, expire_public_tags
 
-    transaction.on_commit(bump_public_pages)
+    tags_of = getattr(type(items[0]), "public_page_tags", None)
+    tags = tags_of(items) if tags_of is not None else {SITE_TAG}
+    transaction.on_commit(lambda: expire_public_tags(tags))
 
 
 def _apply(item: Moderated, *, decision: str, target: str, reason: str, message: str, now):
@@ -304,7 +308,7 @@ def apply_decision(
         ]
     )
     if _public_content_changed(from_status, target):
-        _bump_public_pages_after_commit()
+        _expire_public_pages_after_commit([item])
     return ModerationDecision.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
@@ -355,8 +359,13 @@ def apply_bulk_decision(
             )
         )
         _apply(item, decision=decision, target=target, reason=reason, message=message, now=now)
-    if any(_public_content_changed(entry.from_status, entry.to_status) for entry in log):
-        _bump_public_pages_after_commit()
+    changed = [
+        item
+        for item, entry in zip(items, log, strict=True)
+        if _public_content_changed(entry.from_status, entry.to_status)
+    ]
+    if changed:
+        _expire_public_pages_after_commit(changed)
     model.objects.bulk_update(
         items, ["status", "published_at", "moderation_reason", "moderation_message"], batch_size=500
     )

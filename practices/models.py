@@ -210,7 +210,20 @@ class Practice(Moderated):
                 condition=Q(status=ModerationStatus.PUBLISHED, is_draft=False),
                 name="practice_catalogue",
             ),
+            models.Index(
+                fields=["territory", "-published_at", "-id"],
+                condition=Q(status=ModerationStatus.PUBLISHED, is_draft=False),
+                name="practice_catalogue_territory",
+            ),
         ]
+
+    @classmethod
+    def public_page_tags(cls, practices) -> set[str]:
+        """The cached catalogue pages that can show these practices (egts/cache.py); their
+        own pages follow ``practice_pages_changed()``."""
+        from .pages import practice_tags
+
+        return practice_tags(practices)
 
     def __str__(self) -> str:
         return self.title

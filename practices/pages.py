@@ -14,14 +14,62 @@ from django.db import transaction
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
-from egts.cache import expire_object_pages, render_anonymously
+from egts import reference
+from egts.cache import expire_object_pages, item_list_tags, list_page_tags, render_anonymously
 from egts.health import check_broker
+from egts.models import ActorCategory
 
 from .models import Practice
 
 logger = logging.getLogger(__name__)
 
 PAGE_KIND = "practice"
+CATALOGUE = "practices"
+
+# The catalogue's cached pages are tagged by these filters (egts/cache.py); a keyword, the
+# featured filter or a search make "practices:other".
+CATALOGUE_DIMENSIONS = {
+    "territory": lambda: {
+        d.region.territory.slug for d in reference.departments().values() if d.region.territory
+    },
+    "theme": lambda: set(reference.themes()),
+    "policy": lambda: set(reference.policies()),
+    "actor_category": lambda: set(ActorCategory.values),
+}
+catalogue_tags = list_page_tags(CATALOGUE, CATALOGUE_DIMENSIONS, others=("q", "tag", "featured"))
+
+
+def practice_tags(practices: Iterable[Practice]) -> set[str]:
+    """The tags of the catalogue pages that can show one of these practices (two queries)."""
+    practices = list(practices)
+    ids = [p.pk for p in practices]
+    themes: dict[int, list[str]] = {}
+    for owner, code in Practice.themes.through.objects.filter(practice_id__in=ids).values_list(
+        "practice_id", "theme_id"
+    ):
+        themes.setdefault(owner, []).append(code)
+    policies: dict[int, list[str]] = {}
+    for owner, code in Practice.policies.through.objects.filter(practice_id__in=ids).values_list(
+        "practice_id", "policy_id"
+    ):
+        policies.setdefault(owner, []).append(code)
+    slugs = {
+        d.region.territory.pk: d.region.territory.slug
+        for d in reference.departments().values()
+        if d.region.territory is not None
+    }
+    tags: set[str] = set()
+    for p in practices:
+        tags |= item_list_tags(
+            CATALOGUE,
+            {
+                "territory": [slugs.get(p.territory_id)],
+                "theme": themes.get(p.pk, []),
+                "policy": policies.get(p.pk, []),
+                "actor_category": [p.actor_category],
+            },
+        )
+    return tags
 
 
 def warm_practice_pages(pks: Iterable[int]) -> int:

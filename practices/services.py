@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from egts.cache import bump_public_pages
+from egts.cache import expire_public_tags
 from egts.models import Territory
 from egts.moderation import (
     Decision,
@@ -36,7 +36,7 @@ from .models import (
     PracticeShare,
     PracticeTag,
 )
-from .pages import practice_pages_changed, practice_pages_deleted
+from .pages import practice_pages_changed, practice_pages_deleted, practice_tags
 from .uploads import check_upload
 
 # Fields a step of the form (or the API) may set; relations are handled apart.
@@ -65,8 +65,9 @@ def refresh_search_vectors(ids: Iterable[int]) -> None:
     )
 
 
-def _bump_public_pages_after_commit() -> None:
-    transaction.on_commit(bump_public_pages)
+def _catalogue_changed(practice: Practice) -> None:
+    tags = practice_tags([practice])
+    transaction.on_commit(lambda: expire_public_tags(tags))
 
 
 def _flags(practice: Practice) -> list[str]:
@@ -349,7 +350,7 @@ def practice_curate(
     refresh_search_vectors([practice.pk])
     practice_pages_changed([practice])
     if practice.is_published:
-        _bump_public_pages_after_commit()
+        _catalogue_changed(practice)
     return practice
 
 
@@ -500,7 +501,7 @@ def practice_feature(*, practice: Practice, user, featured: bool) -> Practice:
     practice.save(update_fields=["featured", "updated_at"])
     practice_pages_changed([practice])
     if practice.is_published:
-        _bump_public_pages_after_commit()
+        _catalogue_changed(practice)
     return practice
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from egts.cache import public_page
 from egts.moderation import ModerationError, ModerationStatus
+from egts.pagination import BoundedPaginator
 from egts.pdf import site_base_url
 from egts.uploads import file_response, report_refused_uploads
 
 from . import forms, services
 from .models import Practice, PracticeAttachment, PracticeShare
-from .pages import PAGE_KIND
+from .pages import PAGE_KIND, catalogue_tags
 from .sheet import sheet_filename, sheet_pdf
 
 PAGE_SIZE = 12
@@ -58,13 +58,13 @@ def practice_card(practice: Practice) -> dict:
 
 
 def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = BoundedPaginator(queryset, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
     return page
 
 
-@public_page()
+@public_page(tags=catalogue_tags)
 @require_GET
 def practice_catalogue(request):
     form = forms.PracticeFilterForm(request.GET or None)

@@ -31,7 +31,11 @@ def pytest_runtest_setup(item):
 
 # Modules whose tests share a fixture too costly to build in every process: under
 # pytest-xdist (make test), each goes whole to one process.
-WHOLE_MODULES = ("tests/ops/test_faults.py", "tests/ops/test_login_faults.py")
+WHOLE_MODULES = (
+    "tests/ops/test_faults.py",
+    "tests/ops/test_login_faults.py",
+    "tests/contributions/test_explain.py",
+)
 
 
 @pytest.hookimpl(optionalhook=True)

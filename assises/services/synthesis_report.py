@@ -129,6 +129,7 @@ def report_context(*, synthesis: Synthesis) -> dict:
     verdict_labels = dict(Verdict.choices)
     territories = f["territories"]
     names = {t["slug"]: t["name"] for t in territories}
+    order = {t["slug"]: index for index, t in enumerate(territories)}
     themes = f["by_theme"]
     policies = f["policies"]
 
@@ -262,10 +263,19 @@ def report_context(*, synthesis: Synthesis) -> dict:
             }
             for t in territories
         ],
-        "practice_list": [
-            {**p, "territory_name": names.get(p["territory"], _("National"))}
-            for p in f["practice_list"]
-        ],
+        "practice_list": sorted(
+            (
+                {**p, "territory_name": names.get(p["territory"], _("National"))}
+                for p in f["practice_list"]
+            ),
+            key=lambda p: (order.get(p["territory"], len(order)), p["title"], p["id"]),
+        ),
+        "practices_listed": _number(len(f["practice_list"])),
+        "practices_total": _number(f["practices"]),
+        "practices_all_listed": len(f["practice_list"]) >= (f["practices"] or 0),
+        "proposals_total": _number(f["proposals"]),
+        "proposals_listed": _number(len(f["proposal_list"])),
+        "proposals_all_listed": len(f["proposal_list"]) >= (f["proposals"] or 0),
         "data_dictionary": DATA_DICTIONARY,
         "exports": ["contributions", "responses", "practices", "proposals"],
     }

@@ -29,6 +29,7 @@ from tests.factories.assises import (
     HypothesisReviewFactory,
     ProposalFactory,
     SynthesisFactory,
+    territory,
 )
 from tests.factories.contributions import (
     ContributionFactory,
@@ -626,3 +627,48 @@ def test_a_synthesis_of_a_platform_with_no_participation_yet_builds_and_says_so(
     with synthesis.pdf.open("rb") as handle:
         text = " ".join(page.extract_text() for page in PdfReader(handle).pages)
     assert "Grand Sud" in text and "Réunion" in text
+
+
+def test_the_pdf_lists_a_bounded_number_of_proposals_and_practices_and_says_so(
+    monkeypatch, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """Time and memory must not grow with the practices and proposals: the document lists
+    the first ones with the totals, the catalogue and the CSV annex hold the rest."""
+    from assises.services import synthesis_figures
+
+    monkeypatch.setattr(synthesis_figures, "PROPOSALS_PER_THEME", 2)
+    monkeypatch.setattr(synthesis_figures, "PRACTICES_LISTED", 3)
+    for rank in range(1, 6):
+        ProposalFactory(status=ProposalStatus.FORWARDED, rank=rank, title=f"Levier {rank}")
+    PracticeFactory.create_batch(5, published=True)
+    synthesis = request_and_build(national_team_member(), django_capture_on_commit_callbacks)
+    figures = synthesis.figures
+    assert [p["title"] for p in figures["proposal_list"]] == ["Levier 1", "Levier 2"]
+    assert len(figures["practice_list"]) == 3
+    assert (figures["proposals"], figures["practices"]) == (5, 5)
+    text = " ".join(synthesis.html.split())
+    assert "les 2 premières propositions des territoires" in text and "sur 5 transmises" in text
+    assert "Les 3 pratiques mises en avant ou les plus récentes, sur 5 publiées" in text
+
+    # Ten times the rows, the same queries.
+    for rank in range(6, 51):
+        ProposalFactory(status=ProposalStatus.FORWARDED, rank=rank)
+    PracticeFactory.create_batch(45, published=True)
+    with django_assert_max_num_queries(50):
+        figures = synthesis_figures.synthesis_figures()
+    assert len(figures["proposal_list"]) == 2 and len(figures["practice_list"]) == 3
+
+
+def test_convergences_are_found_in_sql_across_territories(django_capture_on_commit_callbacks):
+    from assises.services.synthesis_figures import synthesis_figures
+
+    ProposalFactory(status=ProposalStatus.FORWARDED, title="Un référent unique")
+    ProposalFactory(
+        status=ProposalStatus.FORWARDED,
+        title="  UN référent UNIQUE",
+        territory=territory("sud-ouest"),
+    )
+    ProposalFactory(status=ProposalStatus.FORWARDED, title="Autre chose")
+    [convergence] = synthesis_figures()["convergences"]
+    assert convergence["territories"] == ["grand-sud", "sud-ouest"]
+    assert len(convergence["proposal_ids"]) == 2

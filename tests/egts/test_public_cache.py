@@ -118,8 +118,8 @@ def test_another_process_change_shows_once_the_local_second_is_over(
     settings.PUBLIC_PAGE_LOCAL_SECONDS = 1
     url = reverse("contributions:list")
     assert client.get(url)["X-Cache"] == "miss"
-    # Another web process publishes: the shared version moves, this process is not told.
-    cache.incr(page_cache._VERSION_KEY)
+    # Another web process publishes: the shared tag token goes, this process is not told.
+    cache.delete(page_cache._tag_key(page_cache.SITE_TAG))
     assert client.get(url)["X-Cache"] == "hit"
     now = page_cache._now()
     monkeypatch.setattr(page_cache, "_now", lambda: now + 1.5)
@@ -192,3 +192,54 @@ def test_featuring_a_practice_makes_the_cached_catalogue_stale(
     response = client.get(url)
     assert response["X-Cache"] == "miss"
     assert "Un café des parents" in response.content.decode()
+
+
+def test_publishing_a_contribution_expires_only_the_pages_that_can_show_it(
+    client, published, django_capture_on_commit_callbacks
+):
+    """Nine COPILs publish all day: the other lists, the home page and the static pages stay
+    cached; the lists the contribution appears in, its searches and its page do not."""
+    from egts.models import Theme
+
+    pending = ContributionFactory(title="Des locaux pour recevoir les familles")
+    theme = pending.themes.get()
+    other_theme = Theme.objects.exclude(pk=theme.pk).first()
+    other_kind = next(k for k in ("expectation", "observation", "proposal") if k != pending.kind)
+    lists = reverse("contributions:list")
+    stale = [
+        lists,
+        f"{lists}?territory={pending.territory.slug}",
+        f"{lists}?theme={theme.pk}",
+        f"{lists}?theme={theme.pk}&kind={pending.kind}",
+        f"{lists}?territory=atlantide",  # an unknown filter shows the whole list
+        f"{lists}?q=locaux",
+        f"{lists}?page=2",
+        reverse("contributions:detail", args=[pending.pk]),
+    ]
+    kept = [
+        reverse("home"),
+        reverse("footer-legal-notice"),
+        f"{lists}?territory=sud-ouest",
+        f"{lists}?theme={other_theme.pk}",
+        f"{lists}?kind={other_kind}",
+        reverse("practices:catalogue"),
+    ]
+    for url in stale + kept:
+        client.get(url)
+    for url in kept:
+        assert client.get(url)["X-Cache"] == "hit", url
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution_moderate(
+            contribution=pending,
+            moderator=national_team_member(),
+            decision="publish",
+            reason="",
+            message="",
+        )
+    for url in kept:
+        assert client.get(url)["X-Cache"] == "hit", url
+    for url in stale:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["X-Cache"] == "miss", url
+    assert "Des locaux pour recevoir" in client.get(lists).content.decode()
