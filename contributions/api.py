@@ -67,8 +67,9 @@ def _slug_or_404(value: str) -> str:
 
 
 def _param(params, key: str, limit: int = 200) -> str:
-    """A query parameter without NUL characters (PostgreSQL refuses them in strings)."""
-    return (params.get(key) or "").replace("\x00", "")[:limit]
+    """A query parameter, cut to ``limit`` (control characters never get this far:
+    egts/input.py refuses them)."""
+    return (params.get(key) or "")[:limit]
 
 
 # A page number past the end answers 404 (DRF's pagination): say so in the schema.

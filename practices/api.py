@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egts.input import FormParser, MultiPartParser
 from egts.models import ActorCategory, Policy, Territory, Theme
 
 from . import serializers as s
@@ -75,8 +75,9 @@ PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page
 
 
 def _param(params, key: str, limit: int = 200) -> str:
-    """A query parameter without NUL characters (PostgreSQL refuses them in strings)."""
-    return (params.get(key) or "").replace("\x00", "")[:limit]
+    """A query parameter, cut to ``limit`` (control characters never get this far:
+    egts/input.py refuses them)."""
+    return (params.get(key) or "")[:limit]
 
 
 def _pk_or_404(value) -> int:

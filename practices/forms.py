@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+from dsfr.forms import DsfrDjangoTemplates
 
+from egts.forms import BaseForm as DsfrBaseForm
 from egts.models import ActorCategory, Department, Policy, Territory, Theme
 from egts.moderation import Decision, RejectReason
 
