@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
-import hashlib
 import time
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -18,8 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egts import resubmission
 from egts.db import server_bound_cursor
-from egts.models import ActorCategory, Department, Policy, Theme
+from egts.models import ActorCategory, Department, Policy, SubmissionGuard, Theme
 from egts.moderation import (
     Decision,
     ModerationError,
@@ -40,14 +38,13 @@ from .models import (
     QuestionKind,
     Questionnaire,
     Response,
-    SubmissionGuard,
 )
 
 # --- Contributions ----------------------------------------------------------------------
 
 # The same contribution sent again this soon by its author is the same submission
 # (double click, browser or network retry): it answers the first one, not a copy.
-RESUBMISSION_WINDOW = datetime.timedelta(minutes=10)
+RESUBMISSION_WINDOW = resubmission.WINDOW
 
 
 def refresh_search_vectors(ids: Iterable[int]) -> None:
@@ -100,7 +97,7 @@ def contribution_submit(
         earlier = _same_contribution(contribution)
         if earlier is not None:
             return earlier
-    return _insert_with_orm(contribution, theme_codes, policy_codes)
+    return _submit_with_orm(contribution, theme_codes, policy_codes)
 
 
 def _same_contribution(contribution: Contribution) -> Contribution | None:
@@ -118,8 +115,13 @@ def _same_contribution(contribution: Contribution) -> Contribution | None:
 
 
 def _fingerprint(contribution: Contribution) -> str:
-    parts = (contribution.kind, contribution.title, contribution.body, contribution.department_id)
-    return hashlib.sha256("\x1f".join(part or "" for part in parts).encode()).hexdigest()
+    return resubmission.fingerprint(
+        "contribution",
+        contribution.kind,
+        contribution.title,
+        contribution.body,
+        contribution.department_id,
+    )
 
 
 # --- Writing in one statement (PostgreSQL) ---------------------------------------------
@@ -162,28 +164,18 @@ def _execute_one(sql: str, params: list):
         return cursor.fetchone()
 
 
-def purge_submission_guards() -> int:
-    """Deletes the records of sendings older than RESUBMISSION_WINDOW: they no longer stop
-    anything, and without this the table would keep one row per text each author sent.
-    Returns how many were deleted."""
-    deleted, _ = SubmissionGuard.objects.filter(
-        sent_at__lt=timezone.now() - RESUBMISSION_WINDOW
-    ).delete()
-    return deleted
-
-
 def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes) -> bool:
-    """Records the sending in SubmissionGuard, and inserts the contribution and its links
-    only if the same one was not sent in the window. A copy sent at the same moment waits
-    on the guard's unique pair until the first commits, then finds it recent. False: it
-    was a copy."""
+    """Records the sending in SubmissionGuard (egts/resubmission.py), and inserts the
+    contribution and its links only if the same one was not sent in the window. A copy sent
+    at the same moment waits on the guard's unique pair until the first commits, then finds
+    it recent. False: it was a copy."""
     fields, columns, placeholders = _insert_shape(Contribution)
     values = _row(contribution, fields)
     guard = SubmissionGuard._meta.db_table
     sql = f"""
         WITH guard AS (
-            INSERT INTO {guard} (author_id, fingerprint, sent_at) VALUES (%s, %s, %s)
-            ON CONFLICT (author_id, fingerprint) DO UPDATE SET sent_at = EXCLUDED.sent_at
+            INSERT INTO {guard} (sender, author_id, fingerprint, sent_at) VALUES (%s, %s, %s, %s)
+            ON CONFLICT (sender, fingerprint) DO UPDATE SET sent_at = EXCLUDED.sent_at
             WHERE {guard}.sent_at < %s
             RETURNING 1
         ), inserted AS (
@@ -203,6 +195,7 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
     row = _execute_one(
         sql,
         [
+            resubmission.user_sender(contribution.author),
             contribution.author_id,
             _fingerprint(contribution),
             now,
@@ -261,16 +254,22 @@ def _insert_response(response: Response, answers: list[dict]) -> None:
     response._state.adding = False
 
 
+def _submit_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
+    """The same with the ORM, for SQLite (make run) and offline entries (never merged)."""
+    if contribution.author_id is None:
+        return _insert_with_orm(contribution, theme_codes, policy_codes)
+    contribution, _created = resubmission.submit_once(
+        sender=resubmission.user_sender(contribution.author),
+        fingerprint=_fingerprint(contribution),
+        author=contribution.author,
+        create=lambda: _insert_with_orm(contribution, theme_codes, policy_codes),
+        find=lambda pk: Contribution.objects.filter(pk=pk).first(),
+    )
+    return contribution
+
+
 @transaction.atomic
 def _insert_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
-    """The same with the ORM, for SQLite (make run) and offline entries (never merged)."""
-    if contribution.author_id is not None:
-        # Locks the author's row: two copies sent at once wait for each other, and the
-        # second one finds the first.
-        get_user_model().objects.select_for_update().filter(pk=contribution.author_id).first()
-        earlier = _same_contribution(contribution)
-        if earlier is not None and earlier.submitted_at >= timezone.now() - RESUBMISSION_WINDOW:
-            return earlier
     contribution.save(force_insert=True)
     contribution.theme_codes = _link(
         Contribution.themes.through, contribution, "theme_id", theme_codes

@@ -269,7 +269,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Records of recent sendings (double-click protection) outlive their window otherwise.
     "purge-submission-guards": {
-        "task": "contributions.purge_submission_guards",
+        "task": "egts.purge_submission_guards",
         "schedule": 3600.0,
     },
 }

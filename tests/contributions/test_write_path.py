@@ -165,7 +165,7 @@ def test_the_orm_path_merges_copies_too():
 
     def submit(who):
         built = Contribution(author=who, territory=entry["department"].region.territory, **entry)
-        return services._insert_with_orm(built, [t4.pk], [])
+        return services._submit_with_orm(built, [t4.pk], [])
 
     first = submit(author)
     assert submit(author).pk == first.pk

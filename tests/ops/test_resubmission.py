@@ -9,7 +9,8 @@ from django.db.models import F
 from django.test import Client
 from rest_framework.test import APIClient
 
-from contributions.models import Contribution, SubmissionGuard
+from contributions.models import Contribution
+from egts.models import SubmissionGuard
 from tests.factories.egts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_the_same_text_sent_again_after_the_window_is_a_new_contribution(client)
 
 
 def test_records_of_sendings_past_the_window_are_purged_every_hour(client, settings):
-    from contributions.tasks import purge_submission_guards_task
+    from egts.tasks import purge_submission_guards_task
 
     client.force_login(UserFactory())
     client.post(SUBMIT, form_data())
@@ -111,7 +112,7 @@ def test_records_of_sendings_past_the_window_are_purged_every_hour(client, setti
     assert SubmissionGuard.objects.count() == 1
     assert Contribution.objects.count() == 2  # the contributions themselves stay
     schedule = settings.CELERY_BEAT_SCHEDULE["purge-submission-guards"]
-    assert schedule == {"task": "contributions.purge_submission_guards", "schedule": 3600.0}
+    assert schedule == {"task": "egts.purge_submission_guards", "schedule": 3600.0}
 
 
 @pytest.mark.postgres
