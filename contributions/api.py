@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from egts import ratelimit
+from egts import ratelimit, resubmission
 from egts.models import ActorCategory, Policy, Territory, Theme
 
 from . import serializers as s
@@ -264,6 +264,7 @@ class ResponseCreate(BodyLimitMixin, APIView):
             department=data.get("department"),
             answers=data["answers"],
             questions=questions,
+            sender=resubmission.sender_of(request),
         )
         return Response(
             {

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,25 +216,53 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
 
 
 @functools.cache
-def _response_sql() -> str:
+def _response_sql(guarded: bool) -> str:
+    """The response and its answers in one statement; ``guarded``: only if the same
+    response was not sent by the same person within the window (SubmissionGuard). The
+    response's id is drawn first and kept in the guard, so that a copy finds it."""
     _fields, columns, placeholders = _insert_shape(Response)
     answer_fields, answer_columns, _placeholders = _insert_shape(Answer, skip=("response_id",))
     db = connections[DEFAULT_DB_ALIAS]
     arrays = ", ".join(f"%s::{f.db_type(db)}[]" for f in answer_fields)
-    return f"""
-        WITH inserted AS (
-            INSERT INTO {Response._meta.db_table} ({columns}) VALUES ({placeholders})
-            RETURNING id
-        ), answers AS (
+    table = Response._meta.db_table
+    answers = f"""answers AS (
             INSERT INTO {Answer._meta.db_table} (response_id, {answer_columns})
             SELECT inserted.id, answer.* FROM inserted, unnest({arrays}) AS answer
-        )
+        )"""  # noqa: S608 — table and column names come from the models
+    if not guarded:
+        return f"""
+            WITH inserted AS (
+                INSERT INTO {table} ({columns}) VALUES ({placeholders})
+                RETURNING id
+            ), {answers}
+            SELECT id FROM inserted
+        """  # noqa: S608 — table and column names come from the models, values are parameters
+    guard = SubmissionGuard._meta.db_table
+    pk_column = Response._meta.pk.column
+    pk = db.ops.quote_name(pk_column)
+    return f"""
+        WITH guard AS (
+            INSERT INTO {guard} (sender, author_id, fingerprint, sent_at, result_id)
+            VALUES (%s, %s, %s, %s, nextval(pg_get_serial_sequence('{table}', '{pk_column}')))
+            ON CONFLICT (sender, fingerprint) DO UPDATE
+                SET sent_at = EXCLUDED.sent_at, author_id = EXCLUDED.author_id,
+                    result_id = EXCLUDED.result_id
+                WHERE {guard}.sent_at < %s
+            RETURNING result_id
+        ), inserted AS (
+            INSERT INTO {table} ({pk}, {columns})
+            SELECT guard.result_id, {placeholders} FROM guard
+            RETURNING id
+        ), {answers}
         SELECT id FROM inserted
     """  # noqa: S608 — table and column names come from the models, values are parameters
 
 
-def _insert_response(response: Response, answers: list[dict]) -> None:
+def _insert_response(response: Response, answers: list[dict], guard: tuple | None = None) -> bool:
     """The response and its answers (each ``{attname: value}``), in one statement.
+
+    ``guard``, (sender, author id, fingerprint): nothing is written if the same response
+    was sent within the window; False then.
 
     An answer's field that is not given takes its default, as in Answer(): none of them
     computes its value on save (no auto_now, no file), so pre_save has nothing to do.
@@ -250,8 +280,16 @@ def _insert_response(response: Response, answers: list[dict]) -> None:
         [] for _field in answer_fields
     ]
     values = _row(response, _insert_shape(Response)[0])
-    (response.pk,) = _execute_one(_response_sql(), [*values, *columns_of_answers])
+    params = [*values, *columns_of_answers]
+    if guard is not None:
+        now = timezone.now()
+        params = [*guard, now, now - resubmission.WINDOW, *params]
+    row = _execute_one(_response_sql(guard is not None), params)
+    if row is None:
+        return False
+    (response.pk,) = row
     response._state.adding = False
+    return True
 
 
 def _submit_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
@@ -602,10 +640,13 @@ def response_submit(
     department: Department | None,
     answers: Sequence[dict],
     questions: Sequence[Question] | None = None,
+    sender: str | None = None,
 ) -> Response:
     """Record one complete response; refused if the questionnaire is closed.
 
     ``questions`` are the questionnaire's (questionnaire_questions), if the caller has them.
+    ``sender`` (egts.resubmission.sender_of) makes the same response sent again by the same
+    person within the window the first one, not a second count.
     """
     if not questionnaire.is_open():
         raise ValidationError(
@@ -614,11 +655,6 @@ def response_submit(
     if actor_category not in ActorCategory.values:
         raise ValidationError({"actor_category": [_("Catégorie d'acteur inconnue.")]})
     signed_in = getattr(user, "is_authenticated", False)
-    already = ValidationError(
-        {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
-    )
-    if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
-        raise already
     questions_held = questions is not None
     if not questions_held:
         questions = questionnaire_questions(questionnaire)
@@ -640,27 +676,75 @@ def response_submit(
             rows.append({"question_id": question.pk, "value": item["value"]})
         if "text" in item:
             rows.append({"question_id": question.pk, "text": item["text"]})
-    try:
-        # The response and its answers together, or nothing.
+
+    def record(insert: Callable[[], bool]) -> Response | None:
+        """``insert()`` the response, None if it was a copy. One account answers once: the
+        database's unique pair says so, without a query before."""
+        try:
+            if not insert():
+                return None
+        except IntegrityError as exc:
+            if (
+                signed_in
+                and Response.objects.filter(questionnaire=questionnaire, user=user).exists()
+            ):
+                raise ValidationError(
+                    {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
+                ) from exc
+            if questions_held:
+                # The questions held in memory are older than the database: another process
+                # removed a choice or a question. Check the answers again against the
+                # database's.
+                forget_questionnaires()
+                return response_submit(
+                    questionnaire=questionnaire,
+                    user=user,
+                    actor_category=actor_category,
+                    department=department,
+                    answers=answers,
+                    sender=sender,
+                )
+            raise
+        return response
+
+    def insert_with_orm() -> bool:
+        with transaction.atomic():
+            response.save(force_insert=True)
+            Answer.objects.bulk_create(Answer(response=response, **row) for row in rows)
+        return True
+
+    if sender is None:
         if connection.vendor == "postgresql":
-            _insert_response(response, rows)
-        else:
-            with transaction.atomic():
-                response.save(force_insert=True)
-                Answer.objects.bulk_create(Answer(response=response, **row) for row in rows)
-    except IntegrityError as exc:
-        if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
-            raise already from exc  # two simultaneous submissions from one account
-        if questions_held:
-            # The questions held in memory are older than the database: another process
-            # removed a choice or a question. Check the answers again against the database's.
-            forget_questionnaires()
-            return response_submit(
-                questionnaire=questionnaire,
-                user=user,
-                actor_category=actor_category,
-                department=department,
-                answers=answers,
-            )
-        raise
-    return response
+            return record(lambda: _insert_response(response, rows))
+        return record(insert_with_orm)
+    fingerprint = resubmission.fingerprint(
+        "questionnaire_response",
+        questionnaire.pk,
+        actor_category,
+        getattr(department, "pk", None),
+        sorted(json.dumps(row, sort_keys=True) for row in rows),  # in any order
+    )
+    if connection.vendor == "postgresql":
+        guard = (sender, user.pk if signed_in else None, fingerprint)
+        recorded = record(lambda: _insert_response(response, rows, guard=guard))
+        if recorded is not None:
+            return recorded
+        earlier = Response.objects.filter(
+            questionnaire=questionnaire,
+            pk=Subquery(
+                SubmissionGuard.objects.filter(sender=sender, fingerprint=fingerprint).values(
+                    "result_id"
+                )[:1]
+            ),
+        ).first()
+        if earlier is not None:
+            return earlier
+        # The first one is gone (deleted since): this one counts, through the ORM path.
+    recorded, _created = resubmission.submit_once(
+        sender=sender,
+        author=user,
+        fingerprint=fingerprint,
+        create=lambda: record(insert_with_orm),
+        find=lambda pk: Response.objects.filter(pk=pk, questionnaire=questionnaire).first(),
+    )
+    return recorded

@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egts import ratelimit
 from egts.input import FormParser, MultiPartParser
 from egts.models import ActorCategory, Policy, Territory, Theme
 
@@ -142,6 +143,7 @@ class PracticeListCreate(BodyLimitMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         form = s.PracticeCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        ratelimit.check_api(scope="practice_submit", request=request)
         data = dict(form.validated_data)
         data.setdefault("policies", [])
         practice = services.practice_create(author=request.user, data=data)
