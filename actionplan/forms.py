@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
 from assises.models import Proposal, ProposalStatus
+from egts.forms import BaseForm as DsfrBaseForm
 
 from .models import REASON_MAX_LENGTH, TEXT_MAX_LENGTH, Axis, LocalAction, Measure, Status
 

@@ -180,7 +180,7 @@ class ProposalValidate(APIView):
     serializer_class = s.ProposalSerializer
 
     def post(self, request, pk):
-        if not str(pk).isdigit():
+        if not str(pk).isascii() or not str(pk).isdigit():  # "²" is a digit, not an int
             raise NotFound
         proposal = get_object_or_404(Proposal.objects.visible_to(request.user), pk=int(pk))
         _require(request.user, "assises.validate_proposal", proposal)

@@ -49,7 +49,7 @@ def _require(user, permission: str, obj=None) -> None:
 
 def _visible_synthesis(request, pk: str) -> Synthesis:
     """404 for what does not exist or the caller may not see (unpublished, to the public)."""
-    if not str(pk).isdigit():
+    if not str(pk).isascii() or not str(pk).isdigit():  # "²" is a digit, not an int
         raise NotFound
     syntheses_fail_stale()
     return get_object_or_404(Synthesis.objects.visible_to(request.user), pk=int(pk))

@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm as _DsfrBaseForm
 
 from contributions.models import (
     BODY_MAX_LENGTH,
@@ -22,6 +21,7 @@ from contributions.models import (
     ContributionKind,
     ContributionSource,
 )
+from egts.forms import BaseForm as _DsfrBaseForm
 from egts.models import ActorCategory, Department, Policy, Role, Theme, User
 from egts.moderation import RejectReason
 from egts.uploads import MAX_FILES_SIZE, check_file

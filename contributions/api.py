@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from egts import ratelimit
+from egts import ratelimit, resubmission
 from egts.models import ActorCategory, Policy, Territory, Theme
 
 from . import serializers as s
@@ -67,8 +67,9 @@ def _slug_or_404(value: str) -> str:
 
 
 def _param(params, key: str, limit: int = 200) -> str:
-    """A query parameter without NUL characters (PostgreSQL refuses them in strings)."""
-    return (params.get(key) or "").replace("\x00", "")[:limit]
+    """A query parameter, cut to ``limit`` (control characters never get this far:
+    egts/input.py refuses them)."""
+    return (params.get(key) or "")[:limit]
 
 
 # A page number past the end answers 404 (DRF's pagination): say so in the schema.
@@ -263,6 +264,7 @@ class ResponseCreate(BodyLimitMixin, APIView):
             department=data.get("department"),
             answers=data["answers"],
             questions=questions,
+            sender=resubmission.sender_of(request),
         )
         return Response(
             {

@@ -191,26 +191,6 @@ class Contribution(Moderated):
         return [policy.code for policy in self.policies.all()]
 
 
-class SubmissionGuard(models.Model):
-    """When an author last sent a given contribution (kind, title, text and department,
-    as a fingerprint). The same one sent again within the resubmission window is the same
-    submission (double click, network retry): the unique pair lets PostgreSQL decide it
-    in the statement that inserts the contribution, even for two copies sent at once."""
-
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    fingerprint = models.CharField(max_length=64)
-    sent_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("envoi récent")
-        constraints = [
-            models.UniqueConstraint(fields=["author", "fingerprint"], name="submission_guard_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.author_id} · {self.sent_at:%Y-%m-%d %H:%M}"
-
-
 # --- Questionnaires ---------------------------------------------------------------------
 
 

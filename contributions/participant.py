@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 
+from egts.models import SubmissionGuard
 from egts.moderation import ModerationStatus, RejectReason
 from egts.participant import ParticipantItem
 
-from .models import Contribution, Response, SubmissionGuard
+from .models import Contribution, Response
 
 
 def section_items(user) -> list[ParticipantItem]:

@@ -71,7 +71,8 @@ class ContributionSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="public_body", read_only=True)
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     policies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # None for a national contribution (no department).
+    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     department = serializers.CharField(source="department_id", read_only=True, allow_null=True)
 
     class Meta:
@@ -95,7 +96,13 @@ class ContributionSerializer(serializers.ModelSerializer):
 class ContributionDetailSerializer(ContributionSerializer):
     """The item; ``status`` only for its author and its moderators."""
 
-    status = serializers.CharField(read_only=True, required=False)
+    # Not read-only: drf-spectacular makes every read-only field required, and this one is
+    # left out for the public. The serializer only ever reads.
+    status = serializers.ChoiceField(
+        choices=ModerationStatus.choices,
+        required=False,
+        help_text="Pour l'auteur, les modérateurs de son territoire et l'équipe nationale.",
+    )
 
     class Meta(ContributionSerializer.Meta):
         fields = [*ContributionSerializer.Meta.fields, "status"]
@@ -274,6 +281,10 @@ class ChoiceSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+class ConditionSerializer(serializers.Serializer):
+    choice = serializers.IntegerField(help_text="Le choix qui fait apparaître la question.")
+
+
 class QuestionSerializer(serializers.ModelSerializer):
     choices = ChoiceSerializer(many=True, read_only=True)
     condition = serializers.SerializerMethodField()
@@ -293,7 +304,7 @@ class QuestionSerializer(serializers.ModelSerializer):
             "condition",
         ]
 
-    def get_condition(self, question) -> ChoiceSerializer(allow_null=True):  # type: ignore[valid-type]
+    def get_condition(self, question) -> ConditionSerializer(allow_null=True):  # type: ignore[valid-type]
         """Show the question only if this choice was picked."""
         if question.condition_choice_id is None:
             return None

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
-import hashlib
+import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egts import resubmission
 from egts.db import server_bound_cursor
-from egts.models import ActorCategory, Department, Policy, Theme
+from egts.models import ActorCategory, Department, Policy, SubmissionGuard, Theme
 from egts.moderation import (
     Decision,
     ModerationError,
@@ -40,14 +40,13 @@ from .models import (
     QuestionKind,
     Questionnaire,
     Response,
-    SubmissionGuard,
 )
 
 # --- Contributions ----------------------------------------------------------------------
 
 # The same contribution sent again this soon by its author is the same submission
 # (double click, browser or network retry): it answers the first one, not a copy.
-RESUBMISSION_WINDOW = datetime.timedelta(minutes=10)
+RESUBMISSION_WINDOW = resubmission.WINDOW
 
 
 def refresh_search_vectors(ids: Iterable[int]) -> None:
@@ -100,7 +99,7 @@ def contribution_submit(
         earlier = _same_contribution(contribution)
         if earlier is not None:
             return earlier
-    return _insert_with_orm(contribution, theme_codes, policy_codes)
+    return _submit_with_orm(contribution, theme_codes, policy_codes)
 
 
 def _same_contribution(contribution: Contribution) -> Contribution | None:
@@ -118,8 +117,13 @@ def _same_contribution(contribution: Contribution) -> Contribution | None:
 
 
 def _fingerprint(contribution: Contribution) -> str:
-    parts = (contribution.kind, contribution.title, contribution.body, contribution.department_id)
-    return hashlib.sha256("\x1f".join(part or "" for part in parts).encode()).hexdigest()
+    return resubmission.fingerprint(
+        "contribution",
+        contribution.kind,
+        contribution.title,
+        contribution.body,
+        contribution.department_id,
+    )
 
 
 # --- Writing in one statement (PostgreSQL) ---------------------------------------------
@@ -162,28 +166,18 @@ def _execute_one(sql: str, params: list):
         return cursor.fetchone()
 
 
-def purge_submission_guards() -> int:
-    """Deletes the records of sendings older than RESUBMISSION_WINDOW: they no longer stop
-    anything, and without this the table would keep one row per text each author sent.
-    Returns how many were deleted."""
-    deleted, _ = SubmissionGuard.objects.filter(
-        sent_at__lt=timezone.now() - RESUBMISSION_WINDOW
-    ).delete()
-    return deleted
-
-
 def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes) -> bool:
-    """Records the sending in SubmissionGuard, and inserts the contribution and its links
-    only if the same one was not sent in the window. A copy sent at the same moment waits
-    on the guard's unique pair until the first commits, then finds it recent. False: it
-    was a copy."""
+    """Records the sending in SubmissionGuard (egts/resubmission.py), and inserts the
+    contribution and its links only if the same one was not sent in the window. A copy sent
+    at the same moment waits on the guard's unique pair until the first commits, then finds
+    it recent. False: it was a copy."""
     fields, columns, placeholders = _insert_shape(Contribution)
     values = _row(contribution, fields)
     guard = SubmissionGuard._meta.db_table
     sql = f"""
         WITH guard AS (
-            INSERT INTO {guard} (author_id, fingerprint, sent_at) VALUES (%s, %s, %s)
-            ON CONFLICT (author_id, fingerprint) DO UPDATE SET sent_at = EXCLUDED.sent_at
+            INSERT INTO {guard} (sender, author_id, fingerprint, sent_at) VALUES (%s, %s, %s, %s)
+            ON CONFLICT (sender, fingerprint) DO UPDATE SET sent_at = EXCLUDED.sent_at
             WHERE {guard}.sent_at < %s
             RETURNING 1
         ), inserted AS (
@@ -203,6 +197,7 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
     row = _execute_one(
         sql,
         [
+            resubmission.user_sender(contribution.author),
             contribution.author_id,
             _fingerprint(contribution),
             now,
@@ -221,25 +216,53 @@ def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes)
 
 
 @functools.cache
-def _response_sql() -> str:
+def _response_sql(guarded: bool) -> str:
+    """The response and its answers in one statement; ``guarded``: only if the same
+    response was not sent by the same person within the window (SubmissionGuard). The
+    response's id is drawn first and kept in the guard, so that a copy finds it."""
     _fields, columns, placeholders = _insert_shape(Response)
     answer_fields, answer_columns, _placeholders = _insert_shape(Answer, skip=("response_id",))
     db = connections[DEFAULT_DB_ALIAS]
     arrays = ", ".join(f"%s::{f.db_type(db)}[]" for f in answer_fields)
-    return f"""
-        WITH inserted AS (
-            INSERT INTO {Response._meta.db_table} ({columns}) VALUES ({placeholders})
-            RETURNING id
-        ), answers AS (
+    table = Response._meta.db_table
+    answers = f"""answers AS (
             INSERT INTO {Answer._meta.db_table} (response_id, {answer_columns})
             SELECT inserted.id, answer.* FROM inserted, unnest({arrays}) AS answer
-        )
+        )"""  # noqa: S608 — table and column names come from the models
+    if not guarded:
+        return f"""
+            WITH inserted AS (
+                INSERT INTO {table} ({columns}) VALUES ({placeholders})
+                RETURNING id
+            ), {answers}
+            SELECT id FROM inserted
+        """  # noqa: S608 — table and column names come from the models, values are parameters
+    guard = SubmissionGuard._meta.db_table
+    pk_column = Response._meta.pk.column
+    pk = db.ops.quote_name(pk_column)
+    return f"""
+        WITH guard AS (
+            INSERT INTO {guard} (sender, author_id, fingerprint, sent_at, result_id)
+            VALUES (%s, %s, %s, %s, nextval(pg_get_serial_sequence('{table}', '{pk_column}')))
+            ON CONFLICT (sender, fingerprint) DO UPDATE
+                SET sent_at = EXCLUDED.sent_at, author_id = EXCLUDED.author_id,
+                    result_id = EXCLUDED.result_id
+                WHERE {guard}.sent_at < %s
+            RETURNING result_id
+        ), inserted AS (
+            INSERT INTO {table} ({pk}, {columns})
+            SELECT guard.result_id, {placeholders} FROM guard
+            RETURNING id
+        ), {answers}
         SELECT id FROM inserted
     """  # noqa: S608 — table and column names come from the models, values are parameters
 
 
-def _insert_response(response: Response, answers: list[dict]) -> None:
+def _insert_response(response: Response, answers: list[dict], guard: tuple | None = None) -> bool:
     """The response and its answers (each ``{attname: value}``), in one statement.
+
+    ``guard``, (sender, author id, fingerprint): nothing is written if the same response
+    was sent within the window; False then.
 
     An answer's field that is not given takes its default, as in Answer(): none of them
     computes its value on save (no auto_now, no file), so pre_save has nothing to do.
@@ -257,20 +280,34 @@ def _insert_response(response: Response, answers: list[dict]) -> None:
         [] for _field in answer_fields
     ]
     values = _row(response, _insert_shape(Response)[0])
-    (response.pk,) = _execute_one(_response_sql(), [*values, *columns_of_answers])
+    params = [*values, *columns_of_answers]
+    if guard is not None:
+        now = timezone.now()
+        params = [*guard, now, now - resubmission.WINDOW, *params]
+    row = _execute_one(_response_sql(guard is not None), params)
+    if row is None:
+        return False
+    (response.pk,) = row
     response._state.adding = False
+    return True
+
+
+def _submit_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
+    """The same with the ORM, for SQLite (make run) and offline entries (never merged)."""
+    if contribution.author_id is None:
+        return _insert_with_orm(contribution, theme_codes, policy_codes)
+    contribution, _created = resubmission.submit_once(
+        sender=resubmission.user_sender(contribution.author),
+        fingerprint=_fingerprint(contribution),
+        author=contribution.author,
+        create=lambda: _insert_with_orm(contribution, theme_codes, policy_codes),
+        find=lambda pk: Contribution.objects.filter(pk=pk).first(),
+    )
+    return contribution
 
 
 @transaction.atomic
 def _insert_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
-    """The same with the ORM, for SQLite (make run) and offline entries (never merged)."""
-    if contribution.author_id is not None:
-        # Locks the author's row: two copies sent at once wait for each other, and the
-        # second one finds the first.
-        get_user_model().objects.select_for_update().filter(pk=contribution.author_id).first()
-        earlier = _same_contribution(contribution)
-        if earlier is not None and earlier.submitted_at >= timezone.now() - RESUBMISSION_WINDOW:
-            return earlier
     contribution.save(force_insert=True)
     contribution.theme_codes = _link(
         Contribution.themes.through, contribution, "theme_id", theme_codes
@@ -603,10 +640,13 @@ def response_submit(
     department: Department | None,
     answers: Sequence[dict],
     questions: Sequence[Question] | None = None,
+    sender: str | None = None,
 ) -> Response:
     """Record one complete response; refused if the questionnaire is closed.
 
     ``questions`` are the questionnaire's (questionnaire_questions), if the caller has them.
+    ``sender`` (egts.resubmission.sender_of) makes the same response sent again by the same
+    person within the window the first one, not a second count.
     """
     if not questionnaire.is_open():
         raise ValidationError(
@@ -615,11 +655,6 @@ def response_submit(
     if actor_category not in ActorCategory.values:
         raise ValidationError({"actor_category": [_("Catégorie d'acteur inconnue.")]})
     signed_in = getattr(user, "is_authenticated", False)
-    already = ValidationError(
-        {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
-    )
-    if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
-        raise already
     questions_held = questions is not None
     if not questions_held:
         questions = questionnaire_questions(questionnaire)
@@ -641,27 +676,75 @@ def response_submit(
             rows.append({"question_id": question.pk, "value": item["value"]})
         if "text" in item:
             rows.append({"question_id": question.pk, "text": item["text"]})
-    try:
-        # The response and its answers together, or nothing.
+
+    def record(insert: Callable[[], bool]) -> Response | None:
+        """``insert()`` the response, None if it was a copy. One account answers once: the
+        database's unique pair says so, without a query before."""
+        try:
+            if not insert():
+                return None
+        except IntegrityError as exc:
+            if (
+                signed_in
+                and Response.objects.filter(questionnaire=questionnaire, user=user).exists()
+            ):
+                raise ValidationError(
+                    {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
+                ) from exc
+            if questions_held:
+                # The questions held in memory are older than the database: another process
+                # removed a choice or a question. Check the answers again against the
+                # database's.
+                forget_questionnaires()
+                return response_submit(
+                    questionnaire=questionnaire,
+                    user=user,
+                    actor_category=actor_category,
+                    department=department,
+                    answers=answers,
+                    sender=sender,
+                )
+            raise
+        return response
+
+    def insert_with_orm() -> bool:
+        with transaction.atomic():
+            response.save(force_insert=True)
+            Answer.objects.bulk_create(Answer(response=response, **row) for row in rows)
+        return True
+
+    if sender is None:
         if connection.vendor == "postgresql":
-            _insert_response(response, rows)
-        else:
-            with transaction.atomic():
-                response.save(force_insert=True)
-                Answer.objects.bulk_create(Answer(response=response, **row) for row in rows)
-    except IntegrityError as exc:
-        if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
-            raise already from exc  # two simultaneous submissions from one account
-        if questions_held:
-            # The questions held in memory are older than the database: another process
-            # removed a choice or a question. Check the answers again against the database's.
-            forget_questionnaires()
-            return response_submit(
-                questionnaire=questionnaire,
-                user=user,
-                actor_category=actor_category,
-                department=department,
-                answers=answers,
-            )
-        raise
-    return response
+            return record(lambda: _insert_response(response, rows))
+        return record(insert_with_orm)
+    fingerprint = resubmission.fingerprint(
+        "questionnaire_response",
+        questionnaire.pk,
+        actor_category,
+        getattr(department, "pk", None),
+        sorted(json.dumps(row, sort_keys=True) for row in rows),  # in any order
+    )
+    if connection.vendor == "postgresql":
+        guard = (sender, user.pk if signed_in else None, fingerprint)
+        recorded = record(lambda: _insert_response(response, rows, guard=guard))
+        if recorded is not None:
+            return recorded
+        earlier = Response.objects.filter(
+            questionnaire=questionnaire,
+            pk=Subquery(
+                SubmissionGuard.objects.filter(sender=sender, fingerprint=fingerprint).values(
+                    "result_id"
+                )[:1]
+            ),
+        ).first()
+        if earlier is not None:
+            return earlier
+        # The first one is gone (deleted since): this one counts, through the ORM path.
+    recorded, _created = resubmission.submit_once(
+        sender=sender,
+        author=user,
+        fingerprint=fingerprint,
+        create=lambda: record(insert_with_orm),
+        find=lambda pk: Response.objects.filter(pk=pk, questionnaire=questionnaire).first(),
+    )
+    return recorded

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from egts import ratelimit
+from egts import ratelimit, resubmission
 from egts.cache import public_page
 from egts.models import Department
 from egts.moderation import ModerationError, ModerationStatus
@@ -479,6 +479,7 @@ def questionnaire_answer(request, slug: str):
             actor_category=respondent["actor_category"],
             department=department,
             answers=forms.answers_payload(shown, state["answers"]),
+            sender=resubmission.sender_of(request),
         )
     except ValidationError as exc:
         problems = [m for messages_ in exc.message_dict.values() for m in messages_]

@@ -20,7 +20,7 @@ class DocumentList(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        data = {k: (params.get(k) or "").replace("\x00", "") for k in params}
+        data = {k: params.get(k) or "" for k in params}
         data = {k: v for k, v in data.items() if v}
         serializer = s.DocumentFilterSerializer(data=data)
         if not serializer.is_valid():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from egts.forms import BaseForm as DsfrBaseForm
 from egts.models import Policy, Territory, Theme
 from egts.rules import copil_territory_ids
 from egts.uploads import ACCEPTED_LABEL
@@ -57,7 +57,7 @@ class DocumentFilterForm(DsfrBaseForm):
             filters["national"] = True
         elif data.get("territory"):
             filters["territory"] = self.territories[data["territory"]]
-        return filters, (data.get("q") or "").replace("\x00", "")
+        return filters, data.get("q") or ""
 
 
 class DocumentForm(DsfrBaseForm, forms.ModelForm):

@@ -11,7 +11,8 @@ from .models import Document, DocumentKind
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # None for a national one.
+    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     policies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     file_url = serializers.SerializerMethodField()

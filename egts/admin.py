@@ -5,17 +5,18 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .input import CheckedInputMixin
 from .models import Department, Membership, Policy, Region, Stage, Territory, Theme, User
 from .moderation import ModerationDecision
 
 
-class EmailUserChangeForm(UserChangeForm):
+class EmailUserChangeForm(CheckedInputMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
 
 
-class EmailUserCreationForm(AdminUserCreationForm):
+class EmailUserCreationForm(CheckedInputMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)

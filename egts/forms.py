@@ -4,10 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from .input import CheckedInputMixin
 from .models import Department, Territory, User
 
 
-class TerritoryForm(DsfrBaseForm, forms.ModelForm):
+class BaseForm(CheckedInputMixin, DsfrBaseForm):
+    """The base of every form of the platform: DSFR rendering, and no field takes a control
+    character (egts/input.py)."""
+
+
+class TerritoryForm(BaseForm, forms.ModelForm):
     """What the national team may change about a territory: its lens, its dates, its place."""
 
     class Meta:
@@ -38,7 +44,7 @@ class TerritoryForm(DsfrBaseForm, forms.ModelForm):
         return cleaned
 
 
-class ProfileForm(DsfrBaseForm, forms.ModelForm):
+class ProfileForm(BaseForm, forms.ModelForm):
     """The participant's own description: everything optional, nothing public but the category."""
 
     department = forms.ModelChoiceField(
@@ -72,7 +78,7 @@ class ProfileForm(DsfrBaseForm, forms.ModelForm):
         ]
 
 
-class AccountDeleteForm(DsfrBaseForm):
+class AccountDeleteForm(BaseForm):
     """Deleting an account is final: the participant confirms with their password."""
 
     password = forms.CharField(

@@ -327,5 +327,34 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} ({self.territory})"
 
 
+class SubmissionGuard(models.Model):
+    """When a sender last sent a given submission (egts/resubmission.py). The same one sent
+    again within the window is the same submission (double click, network retry): the
+    unique pair lets the database decide it, even for two copies sent at the same moment."""
+
+    # "user:<id>", or a keyed hash of an anonymous sender's session or address.
+    sender = models.CharField(max_length=80)
+    # A hash of what was sent and what for (a contribution, a practice, a response…).
+    fingerprint = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+    # The account that sent it, so that erasing the account erases these records.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The id of what the first sending created; a copy answers with it.
+    result_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi récent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender", "fingerprint"], name="egts_submission_guard_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 # The moderation log is a model of this app, defined beside the state machine.
 from .moderation import ModerationDecision  # noqa: E402, F401

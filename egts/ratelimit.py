@@ -29,6 +29,8 @@ DEFAULT_RATES: dict[str, Rate] = {
     "contribution_submit": Rate(10, 3600),
     # Anonymous questionnaire answers: a shared office IP may hold several people.
     "questionnaire_response": Rate(20, 3600),
+    # A practice is a long text: a participant proposes a few, never a dozen in an hour.
+    "practice_submit": Rate(10, 3600),
 }
 
 

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A control character in the path is a 404, in the query string a 400 (egts/input.py).
+    "egts.input.ControlCharactersMiddleware",
     # A view that raises RateLimited gets the DSFR 429 page with Retry-After.
     "egts.security.RateLimitedMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -323,7 +325,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Records of recent sendings (double-click protection) outlive their window otherwise.
     "purge-submission-guards": {
-        "task": "contributions.purge_submission_guards",
+        "task": "egts.purge_submission_guards",
         "schedule": 3600.0,
     },
     # Login records past LOGIN_RECORD_RETENTION_DAYS (egts/login_records.py).
@@ -343,10 +345,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # DRF's, refusing control characters with a 400 naming each field (egts/input.py).
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "egts.input.JSONParser",
+        "egts.input.FormParser",
+        "egts.input.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "egts.api_errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},

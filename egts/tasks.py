@@ -43,3 +43,11 @@ def send_email(self, data: dict) -> str:
             return "failed"
         raise self.retry(exc=error, countdown=mail.retry_delay(self.request.retries)) from error
     return "sent"
+
+
+@shared_task(name="egts.purge_submission_guards", soft_time_limit=120, time_limit=150)
+def purge_submission_guards_task() -> int:
+    """Delete the records of sendings older than the resubmission window (Celery beat)."""
+    from .resubmission import purge
+
+    return purge()

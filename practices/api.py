@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egts import ratelimit
+from egts.input import FormParser, MultiPartParser
 from egts.models import ActorCategory, Policy, Territory, Theme
 
 from . import serializers as s
@@ -75,8 +76,9 @@ PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page
 
 
 def _param(params, key: str, limit: int = 200) -> str:
-    """A query parameter without NUL characters (PostgreSQL refuses them in strings)."""
-    return (params.get(key) or "").replace("\x00", "")[:limit]
+    """A query parameter, cut to ``limit`` (control characters never get this far:
+    egts/input.py refuses them)."""
+    return (params.get(key) or "")[:limit]
 
 
 def _pk_or_404(value) -> int:
@@ -141,6 +143,7 @@ class PracticeListCreate(BodyLimitMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         form = s.PracticeCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        ratelimit.check_api(scope="practice_submit", request=request)
         data = dict(form.validated_data)
         data.setdefault("policies", [])
         practice = services.practice_create(author=request.user, data=data)

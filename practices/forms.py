@@ -11,8 +11,8 @@ from django.conf import settings
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from dsfr.forms import DsfrBaseForm
 
+from egts.forms import BaseForm as DsfrBaseForm
 from egts.models import ActorCategory, Department, Policy, Territory, Theme
 from egts.moderation import Decision, RejectReason
 

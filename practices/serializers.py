@@ -81,7 +81,8 @@ class PracticeSerializer(serializers.ModelSerializer):
     themes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     policies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # None for a national one.
+    territory = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     department = serializers.CharField(source="department_id", read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
     sheet_url = serializers.SerializerMethodField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from egts import resubmission
 from egts.cache import expire_public_tags
 from egts.models import Territory
 from egts.moderation import (
@@ -93,11 +95,49 @@ def _apply_data(practice: Practice, data: Mapping) -> None:
 # --- The author's side ------------------------------------------------------------------
 
 
-@transaction.atomic
+def _sent(data: Mapping) -> dict:
+    """What was sent, JSON-ready for a fingerprint: texts as typed, references by code."""
+    sent = {}
+    for name, value in data.items():
+        if isinstance(value, str) or value is None:
+            sent[name] = value
+        elif hasattr(value, "__iter__"):
+            sent[name] = sorted(str(getattr(item, "pk", item)) for item in value)
+        else:
+            sent[name] = str(getattr(value, "pk", value))
+    return sent
+
+
+def _once(*, author, scope: str, sent, create, earlier):
+    """``create()`` unless the author sent the same within the window (egts/resubmission.py):
+    a double click or a retried request gives back what the first sending created (found
+    in the ``earlier`` queryset), not a copy."""
+    created, _is_new = resubmission.submit_once(
+        sender=resubmission.user_sender(author),
+        author=author,
+        fingerprint=resubmission.fingerprint(scope, sent),
+        create=create,
+        find=lambda pk: earlier.filter(pk=pk).first(),
+    )
+    return created
+
+
 def practice_draft_create(*, author, data: Mapping, step: int = 1) -> Practice:
-    """A new draft holding what the first step gave: only its author sees it."""
+    """A new draft holding what the first step gave: only its author sees it. The same
+    first step sent again is the same draft."""
     if not author.has_perm("practices.add_practice"):
         raise PermissionDenied
+    return _once(
+        author=author,
+        scope="practice_draft",
+        sent=_sent(data),
+        create=lambda: _draft_create(author=author, data=data, step=step),
+        earlier=Practice.objects.filter(author=author, is_draft=True),
+    )
+
+
+@transaction.atomic
+def _draft_create(*, author, data: Mapping, step: int) -> Practice:
     practice = Practice(
         author=author,
         actor_category=author.actor_category or "",
@@ -183,17 +223,44 @@ def practice_submit(*, practice: Practice, author) -> Practice:
     return practice
 
 
-@transaction.atomic
 def practice_create(*, author, data: Mapping) -> Practice:
-    """A complete practice in one call (the API): created and sent to moderation at once."""
-    practice = practice_draft_create(author=author, data=data, step=4)
-    return practice_submit(practice=practice, author=author)
+    """A complete practice in one call (the API): created and sent to moderation at once.
+    The same practice sent again is the first one, not a copy."""
+    if not author.has_perm("practices.add_practice"):
+        raise PermissionDenied
+
+    def create() -> Practice:
+        practice = _draft_create(author=author, data=data, step=4)
+        return practice_submit(practice=practice, author=author)
+
+    return _once(
+        author=author,
+        scope="practice",
+        sent=_sent(data),
+        create=create,
+        earlier=Practice.objects.filter(author=author),
+    )
+
+
+def practice_attach(*, practice: Practice, author, uploaded) -> PracticeAttachment:
+    """Keep one checked file under a random name; refuse it with a clear message otherwise.
+    The same file sent again to the same practice is the attachment it already has."""
+    _check_author(practice=practice, author=author)
+    content = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        content.update(chunk)
+    uploaded.seek(0)
+    return _once(
+        author=author,
+        scope="practice_attachment",
+        sent=[practice.pk, uploaded.name, uploaded.size, content.hexdigest()],
+        create=lambda: _attach(practice=practice, author=author, uploaded=uploaded),
+        earlier=PracticeAttachment.objects.filter(practice=practice),
+    )
 
 
 @transaction.atomic
-def practice_attach(*, practice: Practice, author, uploaded) -> PracticeAttachment:
-    """Keep one checked file under a random name; refuse it with a clear message otherwise."""
-    _check_author(practice=practice, author=author)
+def _attach(*, practice: Practice, author, uploaded) -> PracticeAttachment:
     # Locking the practice row makes "at most five" hold against two simultaneous uploads.
     Practice.objects.select_for_update().filter(pk=practice.pk).first()
     checked = check_upload(uploaded, existing_count=practice.attachments.count())

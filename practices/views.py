@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from egts import ratelimit
 from egts.cache import public_page
 from egts.moderation import ModerationError, ModerationStatus
 from egts.pagination import BoundedPaginator
@@ -116,7 +117,7 @@ def _step(number: int) -> forms.Step:
     return forms.STEPS[number - 1]
 
 
-def _render_step(request, *, step, form, practice=None, status=200, missing=None):
+def _render_step(request, *, step, form, practice=None, status=200, missing=None, alert=""):
     next_step = forms.STEPS[step.number] if step.number < len(forms.STEPS) else None
     heading = (
         _("Modifier ma pratique")
@@ -139,6 +140,7 @@ def _render_step(request, *, step, form, practice=None, status=200, missing=None
             },
             "attachments": list(practice.attachments.all()) if practice else [],
             "missing": missing or [],
+            "alert": alert,
             "page_heading": heading,
             "is_resubmission": bool(
                 practice and practice.status == ModerationStatus.CHANGES_REQUESTED
@@ -174,6 +176,14 @@ def practice_submit(request):
     form = step.form_class(request.POST)
     if not form.is_valid() or not _complete(form, step, request.POST.get("action", "next")):
         return _render_step(request, step=step, form=form)
+    try:
+        ratelimit.hit(scope="practice_submit", request=request)
+    except ratelimit.RateLimited as exc:
+        response = _render_step(
+            request, step=step, form=form, status=429, alert=ratelimit.message_for(exc)
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     practice = services.practice_draft_create(author=request.user, data=_step_data(form, step))
     if request.POST.get("action") == "save":
         messages.success(request, _("Brouillon enregistré : vous pourrez le reprendre plus tard."))

@@ -63,7 +63,7 @@ def parse_selection(values: Iterable[str]) -> dict[str, list[int]]:
     selection: dict[str, list[int]] = {name: [] for name in ITEM_TYPES}
     for value in values:
         name, _sep, pk = str(value).partition(":")
-        if name not in ITEM_TYPES or not pk.isdigit():
+        if name not in ITEM_TYPES or not pk.isascii() or not pk.isdigit():
             raise ValidationError({"items": [_("Sélection invalide.")]})
         selection[name].append(int(pk))
     if not any(selection.values()):

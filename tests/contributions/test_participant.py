@@ -11,8 +11,8 @@ from contributions.models import (
     QuestionKind,
     Questionnaire,
     Response,
-    SubmissionGuard,
 )
+from egts.models import SubmissionGuard
 from egts.moderation import ModerationStatus
 from egts.participant import ERASURES, EXPORTS, SECTIONS
 from tests.factories.contributions import ContributionFactory, ResponseFactory
@@ -71,7 +71,7 @@ def test_erasure_detaches_published_and_deletes_the_rest():
     other = ContributionFactory()
     response = ResponseFactory(user=user)
     SubmissionGuard.objects.create(
-        author=user, fingerprint="f" * 64, sent_at=published.submitted_at
+        sender=f"user:{user.pk}", author=user, fingerprint="f" * 64, sent_at=published.submitted_at
     )
     ERASURES["contributions"](user)
     assert not SubmissionGuard.objects.exists()  # not even the trace of what was sent

@@ -173,7 +173,8 @@ def test_closed_questionnaire_refuses_answers(client):
 def test_one_response_per_account(client, questionnaire):
     client.force_authenticate(UserFactory())
     assert post(client, questionnaire, full_answers(questionnaire)).status_code == 201
-    response = post(client, questionnaire, full_answers(questionnaire))
+    # Other answers: the same ones sent again are the same response (double-click protection).
+    response = post(client, questionnaire, full_answers(questionnaire, agree="Non"))
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Vous avez déjà répondu à ce questionnaire."]}
     assert Response.objects.count() == 1
@@ -181,8 +182,10 @@ def test_one_response_per_account(client, questionnaire):
 
 def test_anonymous_responses_are_rate_limited(client, questionnaire, settings):
     settings.EGTS_RATE_LIMIT_RULES = {"questionnaire_response": (2, 3600)}
-    for _ in range(2):
-        assert post(client, questionnaire, full_answers(questionnaire)).status_code == 201
+    # Different answers: the same response sent again is counted once, not twice.
+    for agree in ("Oui", "Non"):
+        response = post(client, questionnaire, full_answers(questionnaire, agree=agree))
+        assert response.status_code == 201
     response = post(client, questionnaire, full_answers(questionnaire))
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0

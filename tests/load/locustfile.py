@@ -31,7 +31,10 @@ def questionnaire_answers() -> list[dict]:
             value = random.randint(question["scale_min"], question["scale_max"])
             answers.append({"question": question["id"], "value": value})
         elif kind == "text":
-            answers.append({"question": question["id"], "text": "Plus de temps pour les usagers."})
+            # A distinct text each time: the same response resent from one address and
+            # browser within minutes is counted once (double-click protection).
+            text = f"Plus de temps pour les usagers (n° {random.randrange(10**9)})."
+            answers.append({"question": question["id"], "text": text})
     return answers
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0004_status_covered_by_queue_index'),
+        ('contributions', '0005_submission_guard_moves_to_egts'),
         ('egts', '0002_reference_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
