@@ -211,7 +211,9 @@ def test_list_with_unknown_filter_does_not_fail(client):
 @pytest.mark.parametrize("rows", [1, 50])
 def test_list_page_query_count(client, rows, django_assert_max_num_queries):
     ContributionFactory.create_batch(rows, published=True)
-    with django_assert_max_num_queries(9):
+    # The planner's estimate before the bounded count (egts/pagination.py), and the
+    # reference tables the cache tags are checked against, read once per process.
+    with django_assert_max_num_queries(11):
         response = client.get("/contributions/")
     assert response.status_code == 200
 
