@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "assises",
     "actionplan",
     "documents",
+    "analysis",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contributions.purge_submission_guards",
         "schedule": 3600.0,
     },
+    # Runs whose workers went silent are marked failed (readable error, resumable).
+    "analysis-fail-stale-runs": {"task": "analysis.fail_stale_runs", "schedule": 300.0},
 }
 
 # --- REST API.
