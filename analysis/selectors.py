@@ -46,13 +46,9 @@ def document_rows(run: AnalysisRun, kind: str, *, first_id: int, last_id: int):
     """(id, text, actor_category, territory_id) of one id range, in id order."""
     queryset = run_documents(run, kind).filter(pk__gte=first_id, pk__lte=last_id).order_by("pk")
     if kind == DocumentKind.CONTRIBUTION:
-        return list(
-            queryset.values_list("pk", "published_body", "actor_category", "territory_id")
-        )
+        return list(queryset.values_list("pk", "published_body", "actor_category", "territory_id"))
     return list(
-        queryset.values_list(
-            "pk", "text", "response__actor_category", "response__territory_id"
-        )
+        queryset.values_list("pk", "text", "response__actor_category", "response__territory_id")
     )
 
 

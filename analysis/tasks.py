@@ -86,9 +86,7 @@ def start_run(self, run_id: int) -> str:
 )
 def assign_chunk(self, run_id: int, chunk_id: int) -> str:
     try:
-        done = analysis_assign_chunk(
-            run_id=run_id, chunk_id=chunk_id, worker=_worker_name(self)
-        )
+        done = analysis_assign_chunk(run_id=run_id, chunk_id=chunk_id, worker=_worker_name(self))
     except Exception as error:  # noqa: BLE001
         return _fail(run_id, error)
     return "done" if done else "skipped"

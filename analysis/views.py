@@ -20,7 +20,15 @@ from egts.models import ActorCategory, Territory, Theme
 from egts.rules import copil_territory_ids
 
 from .forms import RunRequestForm, TopicMergeForm, TopicRenameForm
-from .models import AnalysisRun, Campaign, Quote, RunStatus, ShareDimension, Topic
+from .models import (
+    AnalysisRun,
+    Campaign,
+    Quote,
+    RunStatus,
+    ShareDimension,
+    Topic,
+    TopicMembership,
+)
 from .selectors import topic_contributions
 from .services.edits import quote_update, topic_merge, topic_rename, topic_set_noise
 from .services.reports import quotes_of, shares_of
@@ -143,8 +151,7 @@ def run_request(request):
         return _run_list(request, form, status=503)
     messages.success(
         request,
-        _("L'analyse « %(run)s » est demandée ; elle se déroule en arrière-plan.")
-        % {"run": run},
+        _("L'analyse « %(run)s » est demandée ; elle se déroule en arrière-plan.") % {"run": run},
     )
     return redirect(run)
 
@@ -222,8 +229,10 @@ def _topic_page(request, topic: Topic, *, rename_form=None, merge_form=None, sta
         topic_contributions(topic).order_by("pk").only("pk", "title", "actor_category"),
         CONTRIBUTIONS_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    can_edit = run.is_done and not topic.merged_into_id and request.user.has_perm(
-        "analysis.change_topic", topic
+    can_edit = (
+        run.is_done
+        and not topic.merged_into_id
+        and request.user.has_perm("analysis.change_topic", topic)
     )
     return render(
         request,
@@ -244,7 +253,10 @@ def _topic_page(request, topic: Topic, *, rename_form=None, merge_form=None, sta
                 key=lambda item: -item[1],
             ),
             "by_theme": sorted(
-                ((themes.get(code, code), count) for code, count in shares[ShareDimension.THEME].items()),
+                (
+                    (themes.get(code, code), count)
+                    for code, count in shares[ShareDimension.THEME].items()
+                ),
                 key=lambda item: -item[1],
             ),
             "quotes": list(topic.quotes.all()),
@@ -373,7 +385,9 @@ def quote_update_view(request, pk: int, quote: int):
     messages.success(
         request,
         {
-            "pin": _("La citation est épinglée : elle restera en tête, même après une nouvelle analyse."),
+            "pin": _(
+                "La citation est épinglée : elle restera en tête, même après une nouvelle analyse."
+            ),
             "unpin": _("La citation n'est plus épinglée."),
             "remove": _("La citation est retirée : elle ne sera plus proposée."),
             "restore": _("La citation est rétablie."),
@@ -393,12 +407,10 @@ def campaigns(request, pk: int):
         CAMPAIGNS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     members: dict[int, list[int]] = {}
-    from .models import TopicMembership
-
-    for campaign_id, contribution_id, topic_id in (
+    for campaign_id, contribution_id in (
         TopicMembership.objects.filter(campaign__in=list(page.object_list))
         .order_by("contribution_id")
-        .values_list("campaign_id", "contribution_id", "topic_id")
+        .values_list("campaign_id", "contribution_id")
     ):
         members.setdefault(campaign_id, []).append(contribution_id)
     topics = dict(

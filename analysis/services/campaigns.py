@@ -107,8 +107,12 @@ def record_campaigns(run: AnalysisRun, groups: list[list[int]], *, min_size: int
         )
     )
     campaigns = Campaign.objects.bulk_create(
-        Campaign(run=run, representative_id=group[0], text=representatives.get(group[0], ""),
-                 size=len(group))
+        Campaign(
+            run=run,
+            representative_id=group[0],
+            text=representatives.get(group[0], ""),
+            size=len(group),
+        )
         for group in groups
     )
     updates = []

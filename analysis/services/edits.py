@@ -23,9 +23,7 @@ LABEL_MAX_LENGTH = 200
 def _locked(topic: Topic) -> Topic:
     topic = Topic.objects.select_for_update().select_related("run").get(pk=topic.pk)
     if topic.run.status != RunStatus.DONE:
-        raise ValidationError(
-            {"topic": [_("Les thèmes se revoient une fois l'analyse terminée.")]}
-        )
+        raise ValidationError({"topic": [_("Les thèmes se revoient une fois l'analyse terminée.")]})
     if topic.merged_into_id:
         raise ValidationError({"topic": [_("Ce thème a été fusionné dans un autre.")]})
     return topic
@@ -35,20 +33,28 @@ def clean_label(label: str) -> str:
     label = " ".join((label or "").replace("\x00", "").split())
     if len(label) < LABEL_MIN_LENGTH:
         raise ValidationError(
-            {"label": [_("L'intitulé doit compter au moins %(n)d caractères.")
-                       % {"n": LABEL_MIN_LENGTH}]}
+            {
+                "label": [
+                    _("L'intitulé doit compter au moins %(n)d caractères.")
+                    % {"n": LABEL_MIN_LENGTH}
+                ]
+            }
         )
     if len(label) > LABEL_MAX_LENGTH:
         raise ValidationError(
-            {"label": [_("L'intitulé ne peut dépasser %(n)d caractères.")
-                       % {"n": LABEL_MAX_LENGTH}]}
+            {
+                "label": [
+                    _("L'intitulé ne peut dépasser %(n)d caractères.") % {"n": LABEL_MAX_LENGTH}
+                ]
+            }
         )
     return label
 
 
 def _log(topic: Topic, user: User, action: str, **details) -> None:
-    TopicEdit.objects.create(run_id=topic.run_id, topic=topic, user=user, action=action,
-                             details=details)
+    TopicEdit.objects.create(
+        run_id=topic.run_id, topic=topic, user=user, action=action, details=details
+    )
 
 
 @transaction.atomic
@@ -116,6 +122,12 @@ def quote_update(
     if actions:
         quote.save(update_fields=["pinned", "removed"])
         for action in actions:
-            _log(quote.topic, user, action, quote=quote.pk, contribution=quote.contribution_id,
-                 text=quote.text)
+            _log(
+                quote.topic,
+                user,
+                action,
+                quote=quote.pk,
+                contribution=quote.contribution_id,
+                text=quote.text,
+            )
     return quote

@@ -154,8 +154,11 @@ def carry_over_edits(run: AnalysisRun) -> None:
             if target is not None and target.pk != new.pk:
                 new.merged_into = target
                 edits.append(
-                    (new, EditAction.MERGE, {"from_run": previous.pk, "from_topic": old.pk,
-                                             "into": target.pk})
+                    (
+                        new,
+                        EditAction.MERGE,
+                        {"from_run": previous.pk, "from_topic": old.pk, "into": target.pk},
+                    )
                 )
         TopicEdit.objects.bulk_create(
             TopicEdit(run=run, topic=topic, action=action, details=details, carried_over=True)
@@ -181,9 +184,7 @@ def _candidates(topic: Topic, limit: int) -> list[tuple[int, str]]:
             contribution__status=ModerationStatus.PUBLISHED,
         )
         .order_by("-weight", "contribution_id")
-        .values_list("contribution_id", "contribution__published_body", "campaign_id")[
-            : limit * 3
-        ]
+        .values_list("contribution_id", "contribution__published_body", "campaign_id")[: limit * 3]
     )
     items, campaigns = [], set()
     for contribution_id, text, campaign_id in rows:
@@ -198,15 +199,12 @@ def _candidates(topic: Topic, limit: int) -> list[tuple[int, str]]:
 
 
 def _still_quotable(topic: Topic, contribution_id: int, text: str) -> bool:
-    return (
-        TopicMembership.objects.filter(
-            topic=topic,
-            contribution_id=contribution_id,
-            contribution__status=ModerationStatus.PUBLISHED,
-            contribution__published_body__contains=text,
-        ).exists()
-        and not engine().personal_data(text)
-    )
+    return TopicMembership.objects.filter(
+        topic=topic,
+        contribution_id=contribution_id,
+        contribution__status=ModerationStatus.PUBLISHED,
+        contribution__published_body__contains=text,
+    ).exists() and not engine().personal_data(text)
 
 
 def pick_quotes(run: AnalysisRun) -> None:
@@ -222,8 +220,10 @@ def pick_quotes(run: AnalysisRun) -> None:
     for topic in run.topics.listed().select_related("matched_from"):
         pinned, removed = [], []
         if topic.matched_from_id:
-            sources = [topic.matched_from_id, *topic.matched_from.merged_topics.values_list(
-                "pk", flat=True)]
+            sources = [
+                topic.matched_from_id,
+                *topic.matched_from.merged_topics.values_list("pk", flat=True),
+            ]
             for old in Quote.objects.filter(topic_id__in=sources).filter(
                 Q(pinned=True) | Q(removed=True)
             ):
@@ -237,16 +237,26 @@ def pick_quotes(run: AnalysisRun) -> None:
                 continue
             taken.add((contribution_id, text))
             quotes.append(
-                Quote(topic=topic, contribution_id=contribution_id, text=text,
-                      position=position, pinned=True)
+                Quote(
+                    topic=topic,
+                    contribution_id=contribution_id,
+                    text=text,
+                    position=position,
+                    pinned=True,
+                )
             )
             position += 1
         for contribution_id, text in removed:
             if (contribution_id, text) not in taken:
                 taken.add((contribution_id, text))
                 quotes.append(
-                    Quote(topic=topic, contribution_id=contribution_id, text=text,
-                          position=999, removed=True)
+                    Quote(
+                        topic=topic,
+                        contribution_id=contribution_id,
+                        text=text,
+                        position=999,
+                        removed=True,
+                    )
                 )
         wanted = per_topic - position
         items = _candidates(topic, limit)
@@ -260,8 +270,9 @@ def pick_quotes(run: AnalysisRun) -> None:
                     continue
                 sources.add(contribution_id)
                 quotes.append(
-                    Quote(topic=topic, contribution_id=contribution_id, text=text,
-                          position=position)
+                    Quote(
+                        topic=topic, contribution_id=contribution_id, text=text, position=position
+                    )
                 )
                 position += 1
                 wanted -= 1
