@@ -3,6 +3,7 @@ how the three kinds of task share a run)."""
 
 from __future__ import annotations
 
+import os
 import socket
 
 from celery import shared_task
@@ -36,7 +37,8 @@ COMMON = {
 
 
 def _worker_name(task) -> str:
-    return getattr(task.request, "hostname", None) or socket.gethostname()
+    """The worker's node name and process id: two workers on one host still differ."""
+    return f"{getattr(task.request, 'hostname', None) or socket.gethostname()}#{os.getpid()}"
 
 
 def _fail(run_id: int, error: BaseException, limit: int | None = None) -> str:
