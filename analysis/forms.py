@@ -51,6 +51,12 @@ class TopicRenameForm(DsfrBaseForm):
         max_length=LABEL_MAX_LENGTH,
         help_text=_("Une expression claire, en français, de %(min)d à %(max)d caractères.")
         % {"min": LABEL_MIN_LENGTH, "max": LABEL_MAX_LENGTH},
+        error_messages={
+            "min_length": _("L'intitulé doit compter au moins %(n)d caractères.")
+            % {"n": LABEL_MIN_LENGTH},
+            "max_length": _("L'intitulé ne peut dépasser %(n)d caractères.")
+            % {"n": LABEL_MAX_LENGTH},
+        },
     )
 
 

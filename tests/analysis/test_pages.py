@@ -133,8 +133,8 @@ def test_a_finished_run_lists_topics_with_sizes_shares_keywords_and_quotes(roles
     assert f"« {quote.text} »" in page
     assert f"Contribution n° {quote.contribution_id}" in page
     assert reverse("contributions:detail", args=[quote.contribution_id]) in page
-    assert "<th scope=\"col\">Professionnels de terrain</th>" in page
-    assert "http-equiv=\"refresh\"" not in page
+    assert '<th scope="col">Professionnels de terrain</th>' in page
+    assert 'http-equiv="refresh"' not in page
 
 
 def test_a_failed_run_shows_its_error_and_a_resume_button(roles):
@@ -271,7 +271,10 @@ def test_the_campaigns_page_lists_each_campaign_with_its_contributions(roles):
 def test_the_edit_log_names_who_did_what(roles):
     topic = TopicFactory(label="logement")
     TopicEdit.objects.create(
-        run=topic.run, topic=topic, action="rename", user=roles["lead"],
+        run=topic.run,
+        topic=topic,
+        action="rename",
+        user=roles["lead"],
         details={"label": "Se loger"},
     )
     page = browser(roles, "national").get(reverse("analysis:edits", args=[topic.run_id]))
