@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -81,6 +82,8 @@ def _validation(error: DjangoValidationError) -> ApiValidationError:
 class AnalysisList(BodyLimitMixin, generics.ListCreateAPIView):
     """National team: every run; COPIL members: their territories' runs."""
 
+    permission_classes = [IsAuthenticated]
+
     serializer_class = s.AnalysisRunSerializer
 
     def get_queryset(self):
@@ -120,6 +123,8 @@ class AnalysisList(BodyLimitMixin, generics.ListCreateAPIView):
 
 
 class AnalysisDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(responses=s.AnalysisRunSerializer)
     def get(self, request, pk):
         analyses_fail_stale()
@@ -128,6 +133,8 @@ class AnalysisDetail(APIView):
 
 class AnalysisRetry(APIView):
     """Resumes a failed run where it stopped (done chunks are kept)."""
+
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=s.AnalysisRunSerializer)
     def post(self, request, pk):
@@ -150,6 +157,8 @@ def topic_context(topics) -> dict:
 class TopicList(generics.ListAPIView):
     """The run's topics, largest first; merged ones have left the list."""
 
+    permission_classes = [IsAuthenticated]
+
     serializer_class = s.TopicSerializer
 
     def get_queryset(self):
@@ -166,6 +175,8 @@ class TopicList(generics.ListAPIView):
 
 
 class TopicDetail(BodyLimitMixin, APIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(responses=s.TopicSerializer)
     def get(self, request, pk, topic):
         found = visible_topic(request, pk, topic)
@@ -192,6 +203,8 @@ class TopicDetail(BodyLimitMixin, APIView):
 
 
 class TopicMerge(BodyLimitMixin, APIView):
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(request=s.TopicMergeSerializer, responses=s.TopicSerializer)
     def post(self, request, pk, topic):
         found = visible_topic(request, pk, topic)
@@ -218,6 +231,8 @@ class TopicMerge(BodyLimitMixin, APIView):
 class QuoteDetail(BodyLimitMixin, APIView):
     """Pin a quote (kept first by later runs) or remove it (never shown again)."""
 
+    permission_classes = [IsAuthenticated]
+
     @extend_schema(request=s.QuoteUpdateSerializer, responses=s.QuoteSerializer)
     def patch(self, request, pk, quote):
         run = visible_run(request, pk)
@@ -236,6 +251,8 @@ class QuoteDetail(BodyLimitMixin, APIView):
 
 
 class CampaignList(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+
     serializer_class = s.CampaignSerializer
 
     def get_queryset(self):
