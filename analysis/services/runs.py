@@ -53,6 +53,7 @@ from ..models import (
     scope_key,
 )
 from ..selectors import document_rows, run_documents, texts_by_id
+from .bulk import insert_rows
 from .heartbeat import beat, beating
 
 logger = logging.getLogger(__name__)
@@ -256,15 +257,20 @@ def _document_ids(run: AnalysisRun, kind: str) -> array:
 
 
 def _sample(ids_by_kind: dict[str, array], size: int) -> list[tuple[str, int]]:
-    """At most ``size`` (kind, id) spread evenly over every document: the same documents
-    give the same sample."""
-    everything = [(kind, i) for kind in KINDS for i in range(len(ids_by_kind[kind]))]
-    total = len(everything)
-    if total <= size:
-        picked = everything
-    else:
-        picked = [everything[(k * total) // size] for k in range(size)]
-    return [(kind, ids_by_kind[kind][i]) for kind, i in picked]
+    """At most ``size`` (kind, id) spread evenly over every document (contributions, then
+    answers, each in id order): the same documents give the same sample. Positions are
+    computed, never listed, so a million documents cost no list of a million pairs."""
+    lengths = [len(ids_by_kind[kind]) for kind in KINDS]
+    total = sum(lengths)
+    positions = range(total) if total <= size else ((k * total) // size for k in range(size))
+    picked = []
+    for position in positions:
+        for kind, length in zip(KINDS, lengths, strict=True):
+            if position < length:
+                picked.append((kind, ids_by_kind[kind][position]))
+                break
+            position -= length
+    return picked
 
 
 def _sample_texts(sample: list[tuple[str, int]]) -> list[str]:
@@ -316,9 +322,9 @@ def analysis_fit(*, run: AnalysisRun) -> list[int]:
     chunks = _plan_chunks(run, ids_by_kind)
     with transaction.atomic():
         # A redelivered start after a crash between these writes starts the plan over.
-        run.topics.all().delete()
-        run.chunks.all().delete()
         run.memberships.all().delete()
+        run.chunks.all().delete()
+        run.topics.all().delete()
         Topic.objects.bulk_create(
             Topic(
                 run=run,
@@ -367,6 +373,17 @@ def analysis_resume(*, run: AnalysisRun) -> None:
 
 # --- 2. Assign one chunk ------------------------------------------------------------------
 
+MEMBERSHIP_FIELDS = [
+    "run_id",
+    "chunk",
+    "topic_id",
+    "contribution_id",
+    "answer_id",
+    "weight",
+    "actor_category",
+    "territory_id",
+]
+
 # The model of the last run this process worked on: chunks of one run follow each other.
 _MODEL_CACHE: dict[int, object] = {}
 
@@ -409,9 +426,7 @@ def _update_signatures(rows, engine_version: str) -> None:
     for pk, text in stale:
         sig = text_engine.signature(text)
         signatures.append(TextSignature(contribution_id=pk, text_hash=hashes[pk], signature=sig))
-        bands.extend(
-            SignatureBand(contribution_id=pk, key=key) for key in text_engine.band_hashes(sig)
-        )
+        bands.extend((pk, key) for key in text_engine.band_hashes(sig))
     stale_ids = [pk for pk, _text in stale]
     SignatureBand.objects.filter(contribution_id__in=stale_ids).delete()
     TextSignature.objects.bulk_create(
@@ -421,7 +436,7 @@ def _update_signatures(rows, engine_version: str) -> None:
         update_fields=["text_hash", "signature"],
         batch_size=2000,
     )
-    SignatureBand.objects.bulk_create(bands, batch_size=10000)
+    insert_rows(SignatureBand, ["contribution_id", "key"], bands)
 
 
 def _claim_chunk(*, run_id: int, chunk_id: int) -> AnalysisChunk | None:
@@ -471,23 +486,25 @@ def analysis_assign_chunk(*, run_id: int, chunk_id: int, worker: str = "") -> bo
             return False
         topic_ids = dict(run.topics.values_list("index", "pk"))
         TopicMembership.objects.filter(run=run, chunk=chunk.index).delete()
-        memberships = []
-        for (pk, _text, actor_category, territory_id), (index, weight) in zip(
-            rows, assignments, strict=True
-        ):
-            memberships.append(
-                TopicMembership(
-                    run=run,
-                    chunk=chunk.index,
-                    topic_id=topic_ids.get(index) if index is not None else None,
-                    contribution_id=pk if is_contribution else None,
-                    answer_id=None if is_contribution else pk,
-                    weight=float(weight or 0.0),
-                    actor_category=actor_category or "",
-                    territory_id=territory_id,
+        insert_rows(
+            TopicMembership,
+            MEMBERSHIP_FIELDS,
+            (
+                (
+                    run.pk,
+                    chunk.index,
+                    topic_ids.get(index) if index is not None else None,
+                    pk if is_contribution else None,
+                    None if is_contribution else pk,
+                    float(weight or 0.0),
+                    actor_category or "",
+                    territory_id,
                 )
-            )
-        TopicMembership.objects.bulk_create(memberships, batch_size=5000)
+                for (pk, _text, actor_category, territory_id), (index, weight) in zip(
+                    rows, assignments, strict=True
+                )
+            ),
+        )
         if is_contribution and rows:
             _update_signatures(rows, run.engine_version)
         locked.status = ChunkStatus.DONE
