@@ -84,12 +84,22 @@ _LIST_FILTERS = [
     OpenApiParameter("kind", str, enum=ContributionKind.values),
     OpenApiParameter("actor_category", str, enum=ActorCategory.values),
     OpenApiParameter("q", str, description="Recherche plein texte en français"),
+    OpenApiParameter("topic", int, description="Identifiant d'un thème dégagé par une analyse"),
 ]
 
 
-def _filtered_contributions(params):
+def _filtered_contributions(params, user=None):
     """Published contributions narrowed by the query parameters; an unknown code matches none."""
     queryset = Contribution.objects.published()
+    if _param(params, "topic", 20):
+        # The analysis app decides who may list a topic's texts (its run's readers, or
+        # anyone once a published synthesis uses it); imported here, as it depends on us.
+        from analysis.selectors import topic_contributions, topic_for_contribution_filter
+
+        topic = topic_for_contribution_filter(user, _param(params, "topic", 20))
+        if topic is None:
+            return queryset.none()
+        queryset = topic_contributions(topic)
     filters: dict = {}
     lookups = (
         ("territory", Territory, "slug"),
@@ -123,7 +133,9 @@ class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
         return s.ContributionSerializer
 
     def get_queryset(self):
-        return _filtered_contributions(self.request.query_params).with_references()
+        return _filtered_contributions(
+            self.request.query_params, self.request.user
+        ).with_references()
 
     @extend_schema(
         parameters=_LIST_FILTERS,

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("assises.api_urls")),
     path("", include("actionplan.api_urls")),
     path("", include("documents.api_urls")),
+    path("", include("analysis.api_urls")),
 ]

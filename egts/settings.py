@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "assises",
     "actionplan",
     "documents",
+    "analysis",
 ]
 
 MIDDLEWARE = [
@@ -330,6 +331,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Login records past LOGIN_RECORD_RETENTION_DAYS (egts/login_records.py).
     "purge-login-records": {"task": "egts.purge_login_records", "schedule": 24 * 3600.0},
+    # Runs whose workers went silent are marked failed (readable error, resumable).
+    "analysis-fail-stale-runs": {"task": "analysis.fail_stale_runs", "schedule": 300.0},
 }
 
 # --- REST API.

@@ -15,6 +15,8 @@ urlpatterns = [
     # Before assises: its <slug:slug>/ pages would shadow /espace/plan-d-action/.
     path("", include("actionplan.urls")),
     path("documentation/", include("documents.urls")),
+    # Before assises: its <slug:slug>/ pages would shadow /espace/analyses/.
+    path("espace/analyses/", include("analysis.urls")),
     path("espace/", include("assises.urls")),
     path("api/v1/", include("egts.api_urls")),
     path("health/", health.health, name="health"),
