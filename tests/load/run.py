@@ -208,11 +208,15 @@ def national_phase(env: dict, load_env: dict) -> list[tuple[str, bool]]:
         seen = sum(counted.values())
         ratio = f"  cache hits {counted.get('hit', 0) / seen:5.0%}" if seen else ""
         print(fmt(row) + ratio, flush=True)
+    # The reading phase published the first pending ids: the writing phase goes on after them.
+    national = json.loads(national_env["LOAD_NATIONAL"])
+    used = sum(int(r["Request Count"]) for r in reading if r["Name"].startswith("publication"))
+    national["pending"] = national["pending"][used:]
     writing = locust(
         ["ContributionSubmitUser", "PublisherUser"],
         SECONDS,
         "national-write",
-        national_env,
+        {**national_env, "LOAD_NATIONAL": json.dumps(national)},
         users=USERS + PUBLISHERS,
     )
     for row in writing:
