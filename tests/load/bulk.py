@@ -138,3 +138,54 @@ def _link(through: str, owner: str, target: str, table: str, after_id: int) -> N
         """,  # noqa: S608 (table names are constants of this module)
         [after_id, after_id],
     )
+
+
+def load_responses(count: int, questionnaire_id: int, *, seed: float = 0.42) -> float:
+    """``count`` responses to one questionnaire, each answering its single-choice and scale
+    questions (one choice drawn per response), spread over departments and categories."""
+    started = time.monotonic()
+    _execute("SELECT setseed(%s)", [seed])
+    first_id = _max_id("contributions_response")
+    _execute(
+        """
+        WITH departments AS (
+               SELECT array_agg(d.code ORDER BY d.code) AS codes,
+                      array_agg(r.territory_id ORDER BY d.code) AS territories
+               FROM egts_department d JOIN egts_region r ON r.code = d.region_id)
+        INSERT INTO contributions_response
+          (actor_category, created_at, department_id, questionnaire_id, territory_id)
+        SELECT (%(actors)s::text[])[1 + n %% %(actor_count)s],
+               now() - make_interval(secs => n),
+               dep.codes[1 + n %% array_length(dep.codes, 1)], %(questionnaire)s,
+               dep.territories[1 + n %% array_length(dep.codes, 1)]
+        FROM generate_series(1, %(count)s) AS n, departments dep
+        """,
+        {
+            "actors": ACTORS,
+            "actor_count": len(ACTORS),
+            "questionnaire": questionnaire_id,
+            "count": count,
+        },
+    )
+    _execute(
+        """
+        INSERT INTO contributions_answer (value, text, choice_id, question_id, response_id)
+        SELECT NULL, '', c.ids[1 + floor(random() * array_length(c.ids, 1))::int], c.question_id,
+               r.id
+        FROM contributions_response r,
+             (SELECT q.id AS question_id, array_agg(ch.id ORDER BY ch.id) AS ids
+                FROM contributions_question q JOIN contributions_choice ch ON ch.question_id = q.id
+               WHERE q.questionnaire_id = %(questionnaire)s AND q.kind = 'single'
+               GROUP BY q.id) AS c
+        WHERE r.id > %(after)s
+        UNION ALL
+        SELECT q.scale_min + floor(random() * (q.scale_max - q.scale_min + 1))::int, '', NULL,
+               q.id, r.id
+        FROM contributions_response r, contributions_question q
+        WHERE r.id > %(after)s AND q.questionnaire_id = %(questionnaire)s AND q.kind = 'scale'
+        """,
+        {"questionnaire": questionnaire_id, "after": first_id},
+    )
+    _execute("ANALYZE contributions_response")
+    _execute("ANALYZE contributions_answer")
+    return time.monotonic() - started

@@ -4,17 +4,42 @@ Each scenario is a User class so the runner can measure it alone (throughput aga
 the ceiling) and all together (the mixed traffic of a consultation's opening day).
 """
 
+import collections
+import itertools
 import json
 import os
 import random
+from pathlib import Path
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, constant_throughput, events, task
 
 SLUG = os.environ.get("LOAD_QUESTIONNAIRE", "recueil-des-attentes")
 TOKENS = json.loads(os.environ.get("LOAD_TOKENS", "[]"))
 PRACTICE_IDS = json.loads(os.environ.get("LOAD_PRACTICE_IDS", "[]"))
 QUESTIONS = json.loads(os.environ.get("LOAD_QUESTIONS", "[]"))
 SEARCHES = ["logement", "formation", "usagers", "coordination", "enfance", "handicap"]
+# The national phase (tests/load/national.py): moderators' tokens, ids to publish and to read.
+NATIONAL = json.loads(os.environ.get("LOAD_NATIONAL", "{}"))
+MODERATORS = NATIONAL.get("moderators", [])
+_PENDING = iter(NATIONAL.get("pending", []))
+READABLE = NATIONAL.get("contributions", [])
+THEMES = [f"T{n}" for n in range(1, 7)]
+TERRITORIES = ["grand-sud", "grand-est", "sud-ouest", "grand-nord", "ile-de-france-centre"]
+# X-Cache of each answer, per scenario name, written out when locust stops.
+CACHE_OUT = os.environ.get("LOAD_CACHE_OUT", "")
+_cache = collections.defaultdict(collections.Counter)
+
+
+@events.request.add_listener
+def _count_cache(name, response=None, exception=None, **_kwargs):
+    if CACHE_OUT and response is not None and exception is None:
+        _cache[name][(response.headers or {}).get("X-Cache", "none")] += 1
+
+
+@events.quitting.add_listener
+def _write_cache(**_kwargs):
+    if CACHE_OUT:
+        Path(CACHE_OUT).write_text(json.dumps({k: dict(v) for k, v in _cache.items()}))
 
 
 def questionnaire_answers() -> list[dict]:
@@ -104,6 +129,67 @@ class ContributionSubmitUser(_Base):
             headers={"Authorization": f"Token {self.token}"},
             name="contribution (signed in)",
         )
+
+
+class NationalReaderUser(_Base):
+    """Readers of the national-scale phase: lists, filters, search, details, catalogue."""
+
+    @task(4)
+    def contributions(self):
+        page = random.choice([1, 1, 1, 2, 3, 5])
+        self.client.get(f"/contributions/?page={page}", name="list")
+
+    @task(3)
+    def theme(self):
+        self.client.get(f"/contributions/?theme={random.choice(THEMES)}", name="theme filter")
+
+    @task(3)
+    def territory(self):
+        slug = random.choice(TERRITORIES)
+        self.client.get(f"/contributions/?territory={slug}", name="territory filter")
+
+    @task(2)
+    def search(self):
+        self.client.get(f"/contributions/?q={random.choice(SEARCHES)}", name="search")
+
+    @task(2)
+    def detail(self):
+        if READABLE:
+            pk = random.choice(READABLE)
+            self.client.get(f"/contributions/{pk}/", name="contribution page")
+
+    @task(2)
+    def catalogue(self):
+        self.client.get(f"/pratiques/?theme={random.choice(THEMES)}", name="catalogue")
+
+    @task(1)
+    def api(self):
+        self.client.get("/api/v1/contributions/", name="API list")
+
+
+class PublisherUser(_Base):
+    """A moderator publishing pending contributions through the API, one a second."""
+
+    fixed_count = int(os.environ.get("LOAD_PUBLISHERS", "10"))
+    wait_time = constant_throughput(1)
+
+    def on_start(self):
+        self.token = MODERATORS[next(_publisher_numbers) % len(MODERATORS)] if MODERATORS else ""
+
+    @task
+    def publish(self):
+        pk = next(_PENDING, None)
+        if pk is None:
+            return
+        self.client.post(
+            f"/api/v1/contributions/{pk}/moderation/",
+            json={"decision": "publish", "reason": "", "message": ""},
+            headers={"Authorization": f"Token {self.token}"},
+            name="publication (moderator)",
+        )
+
+
+_publisher_numbers = itertools.count()
 
 
 class CeilingUser(_Base):

@@ -9,6 +9,16 @@
    figures and their median. A write scenario's ratio is against the ceiling of its own
    round, so a machine whose speed drifts between rounds does not skew it.
 
+4. The national-scale phase (LOADTEST_NATIONAL_CONTRIBUTIONS, 2,000,000; 0 skips it):
+   tests/load/national.py adds 2 million published contributions, 40,000 practices and
+   200,000 responses by set-based SQL; then, after a ceiling, readers browse the lists,
+   filters, search, contribution pages and catalogue while moderators publish (LOAD_PUBLISHERS,
+   10, one publication a second each), then contributors submit while moderators publish.
+   Prints p50 / p95 / p99, errors, publications per second and each scenario's cache hit
+   ratio (X-Cache). Targets: reads p95 < 150 ms, submissions >= 50 % of the ceiling of the
+   same round, >= 5 publications a second, 0 errors. LOADTEST_NATIONAL_SECONDS (60);
+   LOADTEST_NATIONAL_ONLY=on runs this phase alone.
+
 Environment: LOADTEST_USERS (50), LOADTEST_SECONDS per phase (15), LOADTEST_MIXED_SECONDS (45),
 LOADTEST_ROUNDS (3), LOADTEST_WORKERS (gunicorn processes, 4), LOADTEST_THREADS (threads per
 process, 4), LOADTEST_PORT (8765), LOADTEST_PAUSE (seconds of rest
@@ -44,6 +54,10 @@ PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
 PG = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
 HOST = f"http://127.0.0.1:{PORT}"
+NATIONAL = int(os.environ.get("LOADTEST_NATIONAL_CONTRIBUTIONS", "2000000"))
+NATIONAL_SECONDS = int(os.environ.get("LOADTEST_NATIONAL_SECONDS", "60"))
+PUBLISHERS = int(os.environ.get("LOAD_PUBLISHERS", "10"))
+NATIONAL_ONLY = os.environ.get("LOADTEST_NATIONAL_ONLY", "") in ("1", "on", "true")
 OUT = Path(os.environ.get("LOADTEST_OUT", "/tmp/egts-loadtest"))
 
 # The writes first, right after their round's ceiling.
@@ -109,8 +123,11 @@ def wait_for(url: str, seconds: int = 60) -> None:
     raise RuntimeError(f"{url} did not answer in {seconds} s")
 
 
-def locust(user_classes: list[str], seconds: int, prefix: str, env: dict) -> list[dict]:
+def locust(
+    user_classes: list[str], seconds: int, prefix: str, env: dict, users: int | None = None
+) -> list[dict]:
     time.sleep(PAUSE)
+    users = users or USERS
     csv_prefix = OUT / prefix
     cmd = [
         PY,
@@ -120,9 +137,9 @@ def locust(user_classes: list[str], seconds: int, prefix: str, env: dict) -> lis
         str(ROOT / "tests/load/locustfile.py"),
         "--headless",
         "-u",
-        str(USERS),
+        str(users),
         "-r",
-        str(USERS),
+        str(users),
         "-t",
         f"{seconds}s",
         "--host",
@@ -159,6 +176,68 @@ HEADER = (
     f"{'scenario':<28} {'requests':>7} {'errors':>6} {'req/s':>8} {'ceil.':>6} "
     f"{'p50':>6} {'p95':>6} {'p99':>6}"
 )
+
+
+def national_phase(env: dict, load_env: dict) -> list[tuple[str, bool]]:
+    """Two million contributions, read while moderators publish (see the module's docstring)."""
+    print(f"\nNational-scale phase: loading {NATIONAL:,} published contributions…", flush=True)
+    result = run(
+        [PY, "-m", "tests.load.national", str(PUBLISHERS)], env, capture_output=True, text=True
+    )
+    print(result.stderr.strip().splitlines()[-1], flush=True)
+    national_env = {
+        **load_env,
+        "LOAD_NATIONAL": result.stdout.strip().splitlines()[-1],
+        "LOAD_PUBLISHERS": str(PUBLISHERS),
+    }
+    print(HEADER)
+    ceiling = locust(["CeilingUser"], SECONDS, "national-ceiling", national_env)[0]
+    ceiling_rps = float(ceiling["Requests/s"])
+    print(fmt(ceiling, ceiling_rps), flush=True)
+    cache_file = OUT / "national-cache.json"
+    reading = locust(
+        ["NationalReaderUser", "PublisherUser"],
+        NATIONAL_SECONDS,
+        "national-read",
+        {**national_env, "LOAD_CACHE_OUT": str(cache_file)},
+        users=USERS + PUBLISHERS,
+    )
+    hits = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    for row in sorted(reading, key=lambda r: r["Name"]):
+        counted = hits.get(row["Name"], {})
+        seen = sum(counted.values())
+        ratio = f"  cache hits {counted.get('hit', 0) / seen:5.0%}" if seen else ""
+        print(fmt(row) + ratio, flush=True)
+    # The reading phase published the first pending ids: the writing phase goes on after them.
+    national = json.loads(national_env["LOAD_NATIONAL"])
+    used = sum(int(r["Request Count"]) for r in reading if r["Name"].startswith("publication"))
+    national["pending"] = national["pending"][used:]
+    writing = locust(
+        ["ContributionSubmitUser", "PublisherUser"],
+        SECONDS,
+        "national-write",
+        {**national_env, "LOAD_NATIONAL": json.dumps(national)},
+        users=USERS + PUBLISHERS,
+    )
+    for row in writing:
+        print(fmt(row, ceiling_rps), flush=True)
+    reads = [r for r in reading if not r["Name"].startswith("publication")]
+    publications = [r for r in reading + writing if r["Name"].startswith("publication")]
+    submissions = [r for r in writing if not r["Name"].startswith("publication")]
+    errors = sum(int(r["Failure Count"]) for r in reading + writing)
+    published_rate = min((float(r["Requests/s"]) for r in publications), default=0.0)
+    return [
+        (
+            "national: reads p95 < 150 ms",
+            bool(reads) and max(float(r["95%"]) for r in reads) < 150,
+        ),
+        (
+            "national: submissions ≥ 50 % of the ceiling, while publishing",
+            bool(submissions) and float(submissions[0]["Requests/s"]) / ceiling_rps >= 0.5,
+        ),
+        (f"national: ≥ 5 publications a second ({published_rate:.1f})", published_rate >= 5),
+        ("national: zero errors", errors == 0),
+    ]
 
 
 def main() -> int:
@@ -222,6 +301,12 @@ def main() -> int:
             f"scenario, {MIXED_SECONDS} s mixed.\n",
             flush=True,
         )
+        if NATIONAL_ONLY:
+            verdicts = national_phase(env, load_env)
+            print("\nTargets:")
+            for label, ok in verdicts:
+                print(f"  [{'ok' if ok else 'MISSED'}] {label}")
+            return 0
         rounds = []
         for number in range(1, ROUNDS + 1):
             print(f"Round {number} of {ROUNDS}: the ceiling, then each scenario alone.")
@@ -275,6 +360,8 @@ def main() -> int:
                     (f"{name} ≥ 50 % of its round's ceiling (median)", row["ratio"] >= 0.5)
                 )
         verdicts.append(("zero errors", errors == 0))
+        if NATIONAL > 0 and not CHOSEN:
+            verdicts += national_phase(env, load_env)
         print("\nTargets:")
         for label, ok in verdicts:
             print(f"  [{'ok' if ok else 'MISSED'}] {label}")
