@@ -103,11 +103,20 @@ def test_only_a_failed_run_can_be_retried():
 def unreachable_queue(settings):
     from egts.celery import app
 
+    def forget_connections():
+        # Connections pooled by an earlier test still reach the real broker.
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
     previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on port 9
+    forget_connections()
     yield
     app.conf.task_always_eager, app.conf.broker_url = previous
+    forget_connections()
 
 
 def test_with_the_queue_down_a_request_is_refused_clearly_and_nothing_recorded(
