@@ -153,7 +153,7 @@ def test_measure_list_query_count_is_constant(client, django_assert_num_queries,
         IndicatorFactory(measure=MeasureFactory(axis=axis, proposals=[proposal]))
 
     # count, page, proposals, indicators
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # + the planner's estimate (egts/pagination.py)
         response = client.get(reverse("api-action-plan-measures"), {"page_size": 100})
 
     assert response.json()["count"] == rows

@@ -208,6 +208,6 @@ def test_unknown_or_malformed_ids_are_json_404(roles, path):
 def test_list_query_count_is_constant(roles, rows, django_assert_num_queries):
     SynthesisFactory.create_batch(rows, public=True)
     client = api(roles, "national")
-    with django_assert_num_queries(3):  # stale check, count, page
+    with django_assert_num_queries(4):  # stale check, estimate, count, page
         response = client.get("/api/v1/syntheses/?page_size=100")
     assert response.json()["count"] == rows

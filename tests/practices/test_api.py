@@ -136,7 +136,7 @@ def test_list_filters(api):
 
 def test_list_query_count_does_not_grow_with_rows(api, django_assert_max_num_queries):
     PracticeFactory(published=True)
-    with django_assert_max_num_queries(5) as one:
+    with django_assert_max_num_queries(6) as one:  # + the planner's estimate
         api.get(LIST_URL)
     for _ in range(49):
         practice = PracticeFactory(published=True)
