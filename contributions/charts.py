@@ -8,6 +8,7 @@ given as a table for screen readers and for anyone who wants the numbers.
 from __future__ import annotations
 
 from django.utils.formats import number_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import QuestionKind
@@ -54,7 +55,9 @@ def results_for_display(results: dict) -> list[dict]:
             item["table"] = {
                 "caption": _("Réponses par choix : %(label)s") % {"label": question["label"]},
                 "header": [_("Choix"), _("Nombre de réponses")],
-                "content": [[label, _display(count)] for label, count in rows],
+                # dsfr_table marks its cells safe (DSFR_CONTENT_IS_SAFE): escaped here, "< 5"
+                # and the labels alike.
+                "content": [[escape(label), escape(_display(count))] for label, count in rows],
             }
         elif question["kind"] == QuestionKind.SCALE:
             scale = question["scale"]
@@ -67,7 +70,9 @@ def results_for_display(results: dict) -> list[dict]:
             item["table"] = {
                 "caption": _("Répartition des notes : %(label)s") % {"label": question["label"]},
                 "header": [_("Note"), _("Nombre de réponses")],
-                "content": [[label, _display(count)] for label, count in rows],
+                # dsfr_table marks its cells safe (DSFR_CONTENT_IS_SAFE): escaped here, "< 5"
+                # and the labels alike.
+                "content": [[escape(label), escape(_display(count))] for label, count in rows],
             }
         else:
             item["text_answers"] = _display(question["text_answers"])

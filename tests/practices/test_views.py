@@ -567,7 +567,7 @@ def test_sheet_of_a_pending_practice_is_404_to_the_public(client):
     assert client.get(reverse("practices:sheet", kwargs={"pk": practice.pk})).status_code == 404
 
 
-def _pdf_text(content: bytes) -> str:
+def _sheet_text(content: bytes) -> str:
     import io
 
     from pypdf import PdfReader
@@ -583,7 +583,7 @@ def test_sheet_of_a_pending_practice_says_it_is_not_published_and_gives_no_dead_
     response = client.get(reverse("practices:sheet", kwargs={"pk": practice.pk}))
 
     assert response.status_code == 200
-    text = _pdf_text(response.content)
+    text = _sheet_text(response.content)
     assert "Pratique non publiée" in text
     assert practice.get_absolute_url() not in text
     assert "Fiche en ligne" not in text
@@ -591,7 +591,7 @@ def test_sheet_of_a_pending_practice_says_it_is_not_published_and_gives_no_dead_
 
 def test_sheet_of_a_published_practice_links_to_its_page_without_the_mark(client):
     practice = PracticeFactory(published=True)
-    text = _pdf_text(client.get(reverse("practices:sheet", kwargs={"pk": practice.pk})).content)
+    text = _sheet_text(client.get(reverse("practices:sheet", kwargs={"pk": practice.pk})).content)
     assert "Pratique non publiée" not in text
     assert practice.get_absolute_url() in text
 
