@@ -80,7 +80,7 @@ def request_and_build(user, capture):
 
 
 def test_request_freezes_exact_figures_aggregated_in_sql(data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(50):
+    with django_assert_max_num_queries(55):
         synthesis = synthesis_request(requested_by=national_team_member())
     f = synthesis.figures
     assert (f["contributions"], f["practices"], f["responses"], f["proposals"]) == (5, 2, 4, 2)

@@ -89,9 +89,15 @@ def test_worker_builds_the_synthesis_and_its_pdf_holds_the_exact_counts(celery_w
     assert synthesis.attempts == 1
 
 
-def _slow_build_data() -> None:
-    """Enough published practices for the PDF to take several seconds."""
+def _slow_build_data(monkeypatch) -> None:
+    """Enough published practices for the PDF to take several seconds: the synthesis lists
+    at most PRACTICES_LISTED of them, raised here for these figures (frozen in this process
+    at the request, rendered by the worker)."""
     from django.utils import timezone
+
+    from assises.services import synthesis_figures
+
+    monkeypatch.setattr(synthesis_figures, "PRACTICES_LISTED", 10**6)
 
     from egts.moderation import ModerationStatus
     from practices.models import Practice
@@ -144,7 +150,7 @@ STALE_AFTER = 6
 
 
 def test_a_worker_killed_mid_build_is_failed_from_its_heartbeat_and_started_again(
-    tmp_path, settings
+    tmp_path, settings, monkeypatch
 ):
     """SIGKILL during the PDF: the build stops beating, the sweep (run by every read, and
     by beat) marks it failed within seconds, and "Relancer" builds it on a new worker."""
@@ -153,7 +159,7 @@ def test_a_worker_killed_mid_build_is_failed_from_its_heartbeat_and_started_agai
     from tests.fixtures.celery_worker import start_worker
 
     settings.SYNTHESIS_STALE_AFTER_SECONDS = STALE_AFTER
-    _slow_build_data()
+    _slow_build_data(monkeypatch)
     national = national_team_member()
     client = APIClient()
     client.force_authenticate(national)
@@ -212,7 +218,7 @@ def test_a_worker_killed_mid_build_is_failed_from_its_heartbeat_and_started_agai
 
 
 def test_a_killed_worker_s_build_is_taken_up_by_the_next_worker_once_visibility_times_out(
-    tmp_path, settings
+    tmp_path, settings, monkeypatch
 ):
     """The whole worker dies: its message is unacknowledged; a worker started after the
     visibility timeout (4 s here) gets it back and the build resumes by itself, even though
@@ -220,7 +226,7 @@ def test_a_killed_worker_s_build_is_taken_up_by_the_next_worker_once_visibility_
     from tests.fixtures.celery_worker import start_worker
 
     settings.SYNTHESIS_STALE_AFTER_SECONDS = STALE_AFTER
-    _slow_build_data()
+    _slow_build_data(monkeypatch)
     client = APIClient()
     client.force_authenticate(national_team_member())
     worker = start_worker(tmp_path, extra_env=FAST_HEARTBEAT)
@@ -250,12 +256,14 @@ def test_a_killed_worker_s_build_is_taken_up_by_the_next_worker_once_visibility_
         worker.stop()
 
 
-def test_a_killed_pool_process_gives_the_build_back_at_once_to_the_next_process(tmp_path):
+def test_a_killed_pool_process_gives_the_build_back_at_once_to_the_next_process(
+    tmp_path, monkeypatch
+):
     """Prefork, as in production: the OOM killer takes the pool process. The worker rejects
     the task back to the queue (reject_on_worker_lost) and its next process builds it."""
     from tests.fixtures.celery_worker import start_worker
 
-    _slow_build_data()
+    _slow_build_data(monkeypatch)
     client = APIClient()
     client.force_authenticate(national_team_member())
     worker = start_worker(tmp_path, extra_env=FAST_HEARTBEAT, pool="prefork")

@@ -226,6 +226,7 @@ def test_the_first_step_of_the_practice_form_posted_twice_is_one_draft(client):
     step_one = {
         "title": "Groupe de parole des aidants",
         "summary": "Un groupe mensuel pour les aidants familiaux.",
+        "organisation": "CLIC du Pays d'Aix",
         "department": "13",
         "themes": ["T2"],
         "action": "next",

@@ -82,10 +82,12 @@ def test_the_limit_can_be_lifted(settings):
 def test_the_form_answers_429_with_a_clear_message_and_keeps_what_was_typed(client, settings):
     settings.EGTS_RATE_LIMIT_RULES = {"practice_submit": (1, 3600)}
     client.force_login(UserFactory())
-    assert client.post(FORM, {"title": "Première pratique", "themes": ["T1"]}).status_code == 302
+    first = {"title": "Première pratique", "themes": ["T1"], "action": "save"}
+    assert client.post(FORM, first).status_code == 302
 
     response = client.post(
-        FORM, {"title": "Deuxième pratique gardée", "summary": "Un résumé gardé", "themes": ["T2"]}
+        FORM,
+        {"title": "Deuxième pratique gardée", "summary": "Un résumé gardé", "action": "save"},
     )
 
     assert response.status_code == 429
