@@ -165,6 +165,8 @@ _MOVE_TO_MAJORITY_TOPIC = """
 @transaction.atomic  # the temporary table lives until the commit
 def _join_campaigns_in_sql(run, campaigns, groups) -> None:
     with connection.cursor() as cursor:
+        # Dropped here too: inside an enclosing transaction (a test's) the commit is later.
+        cursor.execute("DROP TABLE IF EXISTS analysis_campaign_member")
         cursor.execute(
             "CREATE TEMPORARY TABLE analysis_campaign_member "
             "(contribution_id bigint PRIMARY KEY, campaign_id bigint) ON COMMIT DROP"
@@ -180,6 +182,7 @@ def _join_campaigns_in_sql(run, campaigns, groups) -> None:
             [run.pk],
         )
         cursor.execute(_MOVE_TO_MAJORITY_TOPIC, {"run": run.pk})
+        cursor.execute("DROP TABLE analysis_campaign_member")
 
 
 def _join_campaigns_in_python(run, campaigns, groups) -> None:
