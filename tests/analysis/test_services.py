@@ -209,3 +209,42 @@ def test_publishing_a_run_makes_its_topics_listable_by_anyone():
     assert APIClient().get(url).json()["count"] == 2
     with pytest.raises(ValidationError):
         analysis_publish(run=AnalysisRunFactory(running=True))
+
+
+def test_a_quote_whose_contribution_was_redacted_or_unpublished_since_is_not_reported():
+    run = AnalysisRunFactory()
+    topic = TopicFactory(run=run)
+    redacted, rejected, kept = ContributionFactory.create_batch(3, published=True)
+    add_members(topic, [redacted, rejected, kept])
+    for contribution in (redacted, rejected, kept):
+        QuoteFactory(topic=topic, contribution=contribution)
+    redacted.published_body = "Texte relu autrement par la modération, sans la phrase."
+    redacted.save(update_fields=["published_body"])
+    rejected.status = "rejected"
+    rejected.save(update_fields=["status"])
+
+    [reported] = topics_for_report(run)
+
+    assert [q.contribution for q in reported.quotes] == [kept.pk]
+
+
+def test_published_near_copies_of_a_text_are_found_through_the_band_index():
+    from analysis.services.signatures import (
+        contributions_signatures_refresh,
+        published_near_copies,
+    )
+    from tests.factories.analysis import CAMPAIGN_TEXT
+
+    copy = ContributionFactory(published=True, body=CAMPAIGN_TEXT)
+    unrelated = ContributionFactory(
+        published=True, body="Les jeunes majeurs sortent de l'ASE sans aucun soutien ni logement."
+    )
+    pending = ContributionFactory(body=CAMPAIGN_TEXT)  # not published: never a match
+    assert contributions_signatures_refresh([copy.pk, unrelated.pk, pending.pk]) == 2
+    assert contributions_signatures_refresh([copy.pk]) == 0  # unchanged: kept
+
+    found = published_near_copies(CAMPAIGN_TEXT.replace("immédiate", "rapide"))
+
+    assert [pk for pk, _score in found] == [copy.pk]
+    assert 0.8 <= found[0][1] <= 1.0
+    assert published_near_copies("Un tout autre sujet : les salaires des éducateurs.") == []
