@@ -39,11 +39,16 @@ pytestmark = pytest.mark.django_db
 # --- Never stuck running -----------------------------------------------------------------
 
 
-def test_the_sweep_fails_only_runs_whose_workers_went_silent(settings):
+def _running(now, silent_for: int) -> AnalysisRun:
+    return AnalysisRunFactory(
+        running=True, heartbeat_at=now - datetime.timedelta(seconds=silent_for)
+    )
+
+
+def test_the_sweep_fails_a_run_whose_workers_went_silent(settings):
     settings.ANALYSIS_STALE_SECONDS = 900
     now = timezone.now()
-    silent = AnalysisRunFactory(running=True, heartbeat_at=now - datetime.timedelta(seconds=901))
-    alive = AnalysisRunFactory(running=True, heartbeat_at=now - datetime.timedelta(seconds=60))
+    silent = _running(now, 901)
     done = AnalysisRunFactory(heartbeat_at=now - datetime.timedelta(days=1))
 
     assert analyses_fail_stale(now=now) == 1
@@ -54,9 +59,24 @@ def test_the_sweep_fails_only_runs_whose_workers_went_silent(settings):
         "L'analyse n'a plus donné signe de vie (processus interrompu) ; "
         "relancez-la : elle reprendra là où elle s'est arrêtée."
     )
-    alive.refresh_from_db()
     done.refresh_from_db()
-    assert (alive.status, done.status) == (RunStatus.RUNNING, RunStatus.DONE)
+    assert done.status == RunStatus.DONE
+
+
+def test_a_silent_run_is_left_running_while_another_run_is_heard_from(settings):
+    """Runs share the workers' queue: one's chunks may wait behind another's."""
+    settings.ANALYSIS_STALE_SECONDS = 900
+    now = timezone.now()
+    waiting, busy = _running(now, 901), _running(now, 60)
+
+    assert analyses_fail_stale(now=now) == 0
+    assert AnalysisRun.objects.filter(status=RunStatus.RUNNING).count() == 2
+
+    # Once every run is silent, the workers are gone: both fail.
+    assert analyses_fail_stale(now=now + datetime.timedelta(seconds=900)) == 2
+    waiting.refresh_from_db()
+    busy.refresh_from_db()
+    assert (waiting.status, busy.status) == (RunStatus.FAILED, RunStatus.FAILED)
 
 
 def test_reading_a_run_sweeps_first_so_nobody_sees_a_dead_run_running(settings):
