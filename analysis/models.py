@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +63,12 @@ class AnalysisRunQuerySet(models.QuerySet):
 
     def stale(self, *, older_than):
         """Runs that claim to be running but whose workers have not been heard since
-        ``older_than``."""
-        return self.filter(status=RunStatus.RUNNING, heartbeat_at__lt=older_than)
+        ``older_than``, while no other run was heard either: runs share the workers' queue,
+        so a run whose chunks wait behind another run's is silent yet alive."""
+        alive = AnalysisRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__gte=older_than)
+        return self.filter(status=RunStatus.RUNNING, heartbeat_at__lt=older_than).exclude(
+            Exists(alive)
+        )
 
 
 class AnalysisRun(models.Model):

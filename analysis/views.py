@@ -164,10 +164,15 @@ def _topic_rows(run: AnalysisRun) -> list[dict]:
     return [
         {
             "topic": topic,
-            "by_actor_category": [
-                (label, shares[topic.pk][ShareDimension.ACTOR_CATEGORY].get(code, 0))
-                for code, label in categories
-            ],
+            # The categories present, largest first: the topic page has the full table.
+            "by_actor_category": sorted(
+                (
+                    (label, count)
+                    for code, label in categories
+                    if (count := shares[topic.pk][ShareDimension.ACTOR_CATEGORY].get(code))
+                ),
+                key=lambda item: -item[1],
+            ),
             "quotes": quotes.get(topic.pk, []),
         }
         for topic in topics

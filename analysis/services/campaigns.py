@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import groupby
 
+from django.db import connection, transaction
 from django.db.models import Count
 
 from contributions.models import Contribution
@@ -22,7 +23,26 @@ from ..models import AnalysisRun, Campaign, SignatureBand, TextSignature, TopicM
 BATCH = 5000
 
 
+# One row per distinct set of texts sharing a band key: copies share most of their bands, so
+# the twenty identical buckets of two copies come back once.
+_BUCKETS = """
+    SELECT DISTINCT ids FROM (
+        SELECT array_agg(b.contribution_id ORDER BY b.contribution_id) AS ids
+          FROM analysis_signatureband AS b
+         WHERE b.contribution_id IN (
+               SELECT contribution_id FROM analysis_topicmembership
+                WHERE run_id = %s AND contribution_id IS NOT NULL)
+         GROUP BY b.key
+        HAVING count(*) > 1
+    ) AS buckets
+"""
+
+
 def _candidate_buckets(run: AnalysisRun) -> list[list[int]]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_BUCKETS, [run.pk])
+            return sorted(sorted(set(ids)) for (ids,) in cursor.fetchall())
     members = TopicMembership.objects.filter(run=run, contribution__isnull=False).values(
         "contribution_id"
     )
@@ -39,12 +59,12 @@ def _candidate_buckets(run: AnalysisRun) -> list[list[int]]:
         .values_list("key", "contribution_id")
         .iterator(chunk_size=BATCH)
     )
-    buckets = []
+    buckets = set()
     for _key, group in groupby(rows, key=lambda row: row[0]):
-        ids = sorted({contribution_id for _k, contribution_id in group})
+        ids = tuple(sorted({contribution_id for _k, contribution_id in group}))
         if len(ids) > 1:
-            buckets.append(ids)
-    return buckets
+            buckets.add(ids)
+    return sorted(list(ids) for ids in buckets)
 
 
 def _signatures(ids: set[int]) -> dict[int, bytes]:
@@ -115,6 +135,57 @@ def record_campaigns(run: AnalysisRun, groups: list[list[int]], *, min_size: int
         )
         for group in groups
     )
+    if connection.vendor == "postgresql":
+        _join_campaigns_in_sql(run, campaigns, groups)
+    else:
+        _join_campaigns_in_python(run, campaigns, groups)
+    return len(campaigns)
+
+
+# The copies join their campaign, then all go to the topic most of them are in (among
+# equals the smallest id, so the same data give the same): two statements for the whole
+# run rather than one per campaign, since a run of a million texts may hold thousands.
+_MOVE_TO_MAJORITY_TOPIC = """
+    WITH counts AS (
+        SELECT campaign_id, topic_id, count(*) AS n
+          FROM analysis_topicmembership
+         WHERE run_id = %(run)s AND campaign_id IS NOT NULL AND topic_id IS NOT NULL
+         GROUP BY campaign_id, topic_id
+    ), best AS (
+        SELECT DISTINCT ON (campaign_id) campaign_id, topic_id
+          FROM counts ORDER BY campaign_id, n DESC, topic_id
+    )
+    UPDATE analysis_topicmembership AS m SET topic_id = best.topic_id
+      FROM best
+     WHERE m.run_id = %(run)s AND m.campaign_id = best.campaign_id
+       AND m.topic_id IS DISTINCT FROM best.topic_id
+"""
+
+
+@transaction.atomic  # the temporary table lives until the commit
+def _join_campaigns_in_sql(run, campaigns, groups) -> None:
+    with connection.cursor() as cursor:
+        # Dropped here too: inside an enclosing transaction (a test's) the commit is later.
+        cursor.execute("DROP TABLE IF EXISTS analysis_campaign_member")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE analysis_campaign_member "
+            "(contribution_id bigint PRIMARY KEY, campaign_id bigint) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY analysis_campaign_member FROM STDIN") as copy:
+            for campaign, group in zip(campaigns, groups, strict=True):
+                for contribution_id in group:
+                    copy.write_row((contribution_id, campaign.pk))
+        cursor.execute(
+            "UPDATE analysis_topicmembership AS m SET campaign_id = c.campaign_id "
+            "FROM analysis_campaign_member AS c "
+            "WHERE m.run_id = %s AND m.contribution_id = c.contribution_id",
+            [run.pk],
+        )
+        cursor.execute(_MOVE_TO_MAJORITY_TOPIC, {"run": run.pk})
+        cursor.execute("DROP TABLE analysis_campaign_member")
+
+
+def _join_campaigns_in_python(run, campaigns, groups) -> None:
     updates = []
     for campaign, group in zip(campaigns, groups, strict=True):
         memberships = []
@@ -123,11 +194,9 @@ def record_campaigns(run: AnalysisRun, groups: list[list[int]], *, min_size: int
                 run=run, contribution_id__in=group[start : start + BATCH]
             ).only("pk", "topic_id", "campaign_id")
         topics = Counter(m.topic_id for m in memberships if m.topic_id is not None)
-        # Most copies' topic; among equals the smallest id, so the same data give the same.
         topic_id = min(topics, key=lambda t: (-topics[t], t)) if topics else None
         for membership in memberships:
             membership.campaign_id = campaign.pk
             membership.topic_id = topic_id
             updates.append(membership)
     TopicMembership.objects.bulk_update(updates, ["campaign_id", "topic_id"], batch_size=BATCH)
-    return len(campaigns)

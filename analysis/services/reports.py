@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from egts.models import ActorCategory
+from egts.moderation import ModerationStatus
 
 from ..models import (
     SUPPRESSION_THRESHOLD,
@@ -82,10 +83,31 @@ def shares_of(topics, *, public: bool) -> dict[int, dict[str, dict[str, int | No
 
 
 def quotes_of(topics) -> dict[int, list[Quote]]:
+    """The shown quotes of ``topics`` that are still verbatim in a published text: a
+    contribution unpublished or redacted since the run no longer gives its quote."""
     quotes: dict[int, list[Quote]] = defaultdict(list)
-    for quote in Quote.objects.shown().filter(topic__in=[t.pk for t in topics]):
-        quotes[quote.topic_id].append(quote)
+    rows = (
+        Quote.objects.shown()
+        .filter(topic__in=[t.pk for t in topics], contribution__status=ModerationStatus.PUBLISHED)
+        .select_related("contribution")
+        .only(*QUOTE_FIELDS)
+    )
+    for quote in rows:
+        if quote.text in quote.contribution.published_body:
+            quotes[quote.topic_id].append(quote)
     return quotes
+
+
+QUOTE_FIELDS = (
+    "id",
+    "topic_id",
+    "contribution_id",
+    "text",
+    "position",
+    "pinned",
+    "removed",
+    "contribution__published_body",
+)
 
 
 def topics_for_report(run: AnalysisRun, *, public: bool = True) -> list[ReportTopic]:
@@ -112,8 +134,6 @@ def topics_for_report(run: AnalysisRun, *, public: bool = True) -> list[ReportTo
 
 def topic_contribution_ids(run: AnalysisRun) -> dict[int, list[int]]:
     """{topic id: [contribution ids]} for the report's annex (published ones, sorted)."""
-    from egts.moderation import ModerationStatus
-
     out: dict[int, list[int]] = defaultdict(list)
     rows = (
         TopicMembership.objects.filter(

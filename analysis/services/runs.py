@@ -23,7 +23,6 @@ readable error, and ``analysis_retry`` resumes it where it stopped (done chunks 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from array import array
 from datetime import timedelta
@@ -46,8 +45,6 @@ from ..models import (
     DocumentKind,
     RunPhase,
     RunStatus,
-    SignatureBand,
-    TextSignature,
     Topic,
     TopicMembership,
     scope_key,
@@ -55,6 +52,7 @@ from ..models import (
 from ..selectors import document_rows, run_documents, texts_by_id
 from .bulk import insert_rows
 from .heartbeat import beat, beating
+from .signatures import signatures_update
 
 logger = logging.getLogger(__name__)
 
@@ -402,43 +400,6 @@ def _model_of(run: AnalysisRun):
     return model
 
 
-def text_hash(text: str, engine_version: str) -> str:
-    return hashlib.blake2b(
-        f"{engine_version}\x00{text}".encode(), digest_size=16, usedforsecurity=False
-    ).hexdigest()
-
-
-def _update_signatures(rows, engine_version: str) -> None:
-    """MinHash signatures and LSH band keys of the chunk's contributions, computed only
-    for those whose published text (or the engine) changed since they were stored."""
-    text_engine = engine()
-    hashes = {pk: text_hash(text, engine_version) for pk, text, *_ in rows}
-    known = dict(
-        TextSignature.objects.filter(contribution_id__in=list(hashes)).values_list(
-            "contribution_id", "text_hash"
-        )
-    )
-    stale = [(pk, text) for pk, text, *_ in rows if known.get(pk) != hashes[pk]]
-    if not stale:
-        return
-    signatures = []
-    bands = []
-    for pk, text in stale:
-        sig = text_engine.signature(text)
-        signatures.append(TextSignature(contribution_id=pk, text_hash=hashes[pk], signature=sig))
-        bands.extend((pk, key) for key in text_engine.band_hashes(sig))
-    stale_ids = [pk for pk, _text in stale]
-    SignatureBand.objects.filter(contribution_id__in=stale_ids).delete()
-    TextSignature.objects.bulk_create(
-        signatures,
-        update_conflicts=True,
-        unique_fields=["contribution"],
-        update_fields=["text_hash", "signature"],
-        batch_size=2000,
-    )
-    insert_rows(SignatureBand, ["contribution_id", "key"], bands)
-
-
 def _claim_chunk(*, run_id: int, chunk_id: int) -> AnalysisChunk | None:
     with transaction.atomic():
         chunk = (
@@ -506,7 +467,7 @@ def analysis_assign_chunk(*, run_id: int, chunk_id: int, worker: str = "") -> bo
             ),
         )
         if is_contribution and rows:
-            _update_signatures(rows, run.engine_version)
+            signatures_update([(pk, text) for pk, text, *_rest in rows])
         locked.status = ChunkStatus.DONE
         locked.documents = len(rows)
         locked.worker = worker[:200]

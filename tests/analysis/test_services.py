@@ -39,11 +39,16 @@ pytestmark = pytest.mark.django_db
 # --- Never stuck running -----------------------------------------------------------------
 
 
-def test_the_sweep_fails_only_runs_whose_workers_went_silent(settings):
+def _running(now, silent_for: int) -> AnalysisRun:
+    return AnalysisRunFactory(
+        running=True, heartbeat_at=now - datetime.timedelta(seconds=silent_for)
+    )
+
+
+def test_the_sweep_fails_a_run_whose_workers_went_silent(settings):
     settings.ANALYSIS_STALE_SECONDS = 900
     now = timezone.now()
-    silent = AnalysisRunFactory(running=True, heartbeat_at=now - datetime.timedelta(seconds=901))
-    alive = AnalysisRunFactory(running=True, heartbeat_at=now - datetime.timedelta(seconds=60))
+    silent = _running(now, 901)
     done = AnalysisRunFactory(heartbeat_at=now - datetime.timedelta(days=1))
 
     assert analyses_fail_stale(now=now) == 1
@@ -54,9 +59,24 @@ def test_the_sweep_fails_only_runs_whose_workers_went_silent(settings):
         "L'analyse n'a plus donné signe de vie (processus interrompu) ; "
         "relancez-la : elle reprendra là où elle s'est arrêtée."
     )
-    alive.refresh_from_db()
     done.refresh_from_db()
-    assert (alive.status, done.status) == (RunStatus.RUNNING, RunStatus.DONE)
+    assert done.status == RunStatus.DONE
+
+
+def test_a_silent_run_is_left_running_while_another_run_is_heard_from(settings):
+    """Runs share the workers' queue: one's chunks may wait behind another's."""
+    settings.ANALYSIS_STALE_SECONDS = 900
+    now = timezone.now()
+    waiting, busy = _running(now, 901), _running(now, 60)
+
+    assert analyses_fail_stale(now=now) == 0
+    assert AnalysisRun.objects.filter(status=RunStatus.RUNNING).count() == 2
+
+    # Once every run is silent, the workers are gone: both fail.
+    assert analyses_fail_stale(now=now + datetime.timedelta(seconds=900)) == 2
+    waiting.refresh_from_db()
+    busy.refresh_from_db()
+    assert (waiting.status, busy.status) == (RunStatus.FAILED, RunStatus.FAILED)
 
 
 def test_reading_a_run_sweeps_first_so_nobody_sees_a_dead_run_running(settings):
@@ -217,3 +237,42 @@ def test_publishing_a_run_makes_its_topics_listable_by_anyone():
     assert APIClient().get(url).json()["count"] == 2
     with pytest.raises(ValidationError):
         analysis_publish(run=AnalysisRunFactory(running=True))
+
+
+def test_a_quote_whose_contribution_was_redacted_or_unpublished_since_is_not_reported():
+    run = AnalysisRunFactory()
+    topic = TopicFactory(run=run)
+    redacted, rejected, kept = ContributionFactory.create_batch(3, published=True)
+    add_members(topic, [redacted, rejected, kept])
+    for contribution in (redacted, rejected, kept):
+        QuoteFactory(topic=topic, contribution=contribution)
+    redacted.published_body = "Texte relu autrement par la modération, sans la phrase."
+    redacted.save(update_fields=["published_body"])
+    rejected.status = "rejected"
+    rejected.save(update_fields=["status"])
+
+    [reported] = topics_for_report(run)
+
+    assert [q.contribution for q in reported.quotes] == [kept.pk]
+
+
+def test_published_near_copies_of_a_text_are_found_through_the_band_index():
+    from analysis.services.signatures import (
+        contributions_signatures_refresh,
+        published_near_copies,
+    )
+    from tests.factories.analysis import CAMPAIGN_TEXT
+
+    copy = ContributionFactory(published=True, body=CAMPAIGN_TEXT)
+    unrelated = ContributionFactory(
+        published=True, body="Les jeunes majeurs sortent de l'ASE sans aucun soutien ni logement."
+    )
+    pending = ContributionFactory(body=CAMPAIGN_TEXT)  # not published: never a match
+    assert contributions_signatures_refresh([copy.pk, unrelated.pk, pending.pk]) == 2
+    assert contributions_signatures_refresh([copy.pk]) == 0  # unchanged: kept
+
+    found = published_near_copies(CAMPAIGN_TEXT.replace("immédiate", "rapide"))
+
+    assert [pk for pk, _score in found] == [copy.pk]
+    assert 0.8 <= found[0][1] <= 1.0
+    assert published_near_copies("Un tout autre sujet : les salaires des éducateurs.") == []
