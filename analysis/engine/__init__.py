@@ -20,7 +20,7 @@ from .text import lemmas, sentences
 from .topics import TopicInfo, TopicModel
 
 # Bump when the same input would give different results (stored runs say which engine).
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 __all__ = [
     "ENGINE_VERSION",

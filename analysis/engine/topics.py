@@ -39,8 +39,10 @@ Labels: the terms, lemmas and two-word phrases alike, that are frequent in a top
 rare elsewhere, shown as the words that were written (the most frequent surface form in
 the topic's texts, e.g. "accès aux droits" for the phrase ``acces droit``), never as
 bare stems; only noun phrases are kept (spaCy's French tagger, run on these few
-candidates only, rejects verbs such as "appelle le 115"). A label is the two best
-phrases that share no word, joined by " · ".
+candidates only, rejects verbs such as "appelle le 115"). A label is the two best terms
+that share no word (phrases count 1.5 times, and a word is shown in its best phrase:
+"accès aux droits" says more than "droits"), made only of dictionary words
+(``text.is_word``), joined by " · ".
 """
 
 import json
@@ -79,6 +81,7 @@ MOVE_PASSES = 60
 MOVE_SHARE = 0.05
 NMF_ITERATIONS = 20
 TOLERANCE = 0.05
+PHRASE_BONUS = 1.5
 
 
 @dataclass
@@ -307,6 +310,7 @@ class TopicModel:
         sizes = np.bincount(labels, minlength=k)
         n = len(texts)
         ranked: list[list[str]] = []
+        score: list[dict[str, float]] = []
         for t in range(k):
             scored = []
             for term, count in df[t].items():
@@ -317,7 +321,8 @@ class TopicModel:
                 if lift > 1:
                     scored.append((inside * math.log(lift), term))
             scored.sort(key=lambda st: (-st[0], st[1]))
-            ranked.append([term for _score, term in scored[:40]])
+            ranked.append([term for _score, term in scored[:80]])
+            score.append({term: value for value, term in scored[:80]})
         wanted = {term for terms in ranked for term in terms}
         surfaces: dict[str, Counter] = defaultdict(Counter)
         for text in texts:
@@ -332,15 +337,29 @@ class TopicModel:
 
         shown = {term: surface(term) for term in wanted}
         nouns = _noun_phrases(sorted(set(shown.values())))
+        # A label is read by people: only dictionary words (no acronym, abbreviation or
+        # misspelling, which stay among the keywords).
+        readable = {
+            phrase
+            for phrase in nouns
+            if all(textmod.is_word(w) for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", phrase))
+        }
         topics = []
         used_labels: set[str] = set()
         for t in range(k):
             terms = [term for term in ranked[t] if shown[term] in nouns] or ranked[t]
             keywords = list(dict.fromkeys(shown[term] for term in terms))[:TOP_TERMS]
-            phrases = [term for term in terms[:20] if " " in term]
+            # Phrases say more to a reader than single words: they rank higher for labels.
+            candidates = sorted(
+                (term for term in terms if shown[term] in readable),
+                key=lambda term: (-score[t][term] * (PHRASE_BONUS if " " in term else 1), term),
+            )
             chosen: list[str] = []
             seen: set[str] = set()
-            for term in phrases + terms:
+            for term in candidates:
+                if " " not in term:
+                    # A word is shown in its best phrase when it has one.
+                    term = next((p for p in candidates if " " in p and term in p.split()), term)
                 parts = set(term.split())
                 if parts & seen:
                     continue

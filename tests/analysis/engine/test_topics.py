@@ -66,3 +66,17 @@ def test_quotes_verbatim_one_per_source_without_personal_data(data, model):
 def test_bad_topic_or_no_items(model):
     assert model.quotes(99, [(1, "texte")]) == []
     assert model.quotes(0, []) == []
+
+
+def test_max_topics_is_respected(data):
+    model = TopicModel.fit([t for _topic, t in data], seed=3, max_topics=2)
+    assert len(model.topics) <= 2
+    assert set(model.params["stability"]) == {"2"}
+
+
+def test_too_few_texts_give_one_topic():
+    model = TopicModel.fit(["Le 115 ne répond plus.", "Le logement manque."])
+    assert len(model.topics) == 1
+    (topic, weight), unknown = model.assign(["logement", "zzz"])
+    assert topic == 0 and 0 < weight <= 1
+    assert unknown == (None, 0.0)
