@@ -70,7 +70,8 @@ def load_contributions(count: int, *, seed: float = 0.42, published_share: float
                           (SELECT string_agg(v.w[1 + floor(random() * array_length(v.w, 1))::int
                                                  + 0 * g], ' ')
                              FROM generate_series(1, 40 + (n %% 51)) AS g) AS body,
-                          random() AS r
+                          random() AS r,
+                          random() AS r2
                    FROM generate_series(%(start)s, %(stop)s) AS n, vocabulary v, departments dep)
             INSERT INTO contributions_contribution
               (status, flags, submitted_at, published_at, moderation_reason, moderation_message,
@@ -81,7 +82,9 @@ def load_contributions(count: int, *, seed: float = 0.42, published_share: float
                    now() - make_interval(secs => rows.n),
                    CASE WHEN rows.r < %(share)s THEN now() - make_interval(secs => rows.n) END,
                    '', '',
-                   (ARRAY['expectation', 'observation', 'proposal'])[1 + rows.n %% 3],
+                   -- drawn, not n %% 3: the themes follow the id, and a kind that did too
+                   -- would leave half of the theme + kind combinations empty
+                   (ARRAY['expectation', 'observation', 'proposal'])[1 + floor(rows.r2 * 3)::int],
                    initcap(rows.title) || ' n° ' || rows.n,
                    rows.body, rows.body,
                    (%(actors)s::text[])[1 + (rows.n / 3) %% %(actor_count)s],
