@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from contributions.models import Contribution
 from tests.load.bulk import load_contributions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -89,3 +90,46 @@ def test_a_large_list_is_counted_by_estimate_and_says_so(client, settings, large
     assert data["count_is_exact"] is False
     assert 30_000 < data["count"] < 45_000
     assert set(data) == {"count", "count_is_exact", "next", "previous", "results"}
+
+
+def test_a_count_the_planner_finds_costly_is_estimated_and_a_short_page_makes_it_exact(
+    client, settings, large_table
+):
+    """A combination of filters matching a few thousand rows costs more to count than to
+    list: beyond LIST_COUNT_COST_LIMIT its count is the planner's, said as an estimate."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.LIST_COUNT_COST_LIMIT = 1  # any count is "costly" here
+    url = "/api/v1/contributions/?theme=T3&territory=grand-sud"
+    with CaptureQueriesContext(connection) as captured:
+        data = client.get(url).json()
+    assert not any(q["sql"].startswith("SELECT COUNT(*)") for q in captured.captured_queries)
+    assert data["count_is_exact"] is False
+    assert len(data["results"]) == 20 and data["next"]
+
+    assert "Environ" in client.get(url.replace("/api/v1", "")).content.decode()
+
+
+def test_an_estimated_list_reads_its_pages_without_trusting_the_estimate(settings, large_table):
+    from egts.pagination import BoundedPaginator
+
+    settings.LIST_COUNT_COST_LIMIT = 1
+    published = Contribution.objects.published().order_by("-published_at", "-id")
+    # Ten rows, but the planner is asked about them through a costly filter: estimated.
+    ten = published.filter(pk__in=list(published.values_list("pk", flat=True)[:10]))
+    paginator = BoundedPaginator(ten, 4)
+    first = paginator.page(1)
+    assert len(first.object_list) == 4 and not paginator.count_is_exact
+    last = paginator.page(3)
+    assert len(last.object_list) == 2
+    assert paginator.count_is_exact and paginator.count == 10 and paginator.num_pages == 3
+    assert not last.has_next()
+
+    # The planner expects rows that are not there: a page past the end falls back to the
+    # first, which finds the list empty and says so exactly; never an error.
+    absent = published.filter(title__contains="absent de tous les titres")
+    paginator = BoundedPaginator(absent, 4)
+    paginator._counted = (100, False)  # what an estimate off by 100 rows would give
+    assert paginator.num_pages == 25
+    page = paginator.get_page(5)
+    assert page.number == 1 and list(page.object_list) == []
+    assert paginator.count_is_exact and paginator.count == 0
