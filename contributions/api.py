@@ -16,11 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egts import ratelimit, resubmission
-from egts.models import ActorCategory, Policy, Territory, Theme
+from egts.models import ActorCategory, Territory
 
 from . import serializers as s
 from . import services
-from .models import Contribution, ContributionKind, Questionnaire
+from .filters import ContributionApiFilter
+from .models import Contribution, Questionnaire
 from .results import questionnaire_results
 
 # A JSON contribution is at most ~40 KB (10,000 characters); leave room, refuse the rest early.
@@ -77,50 +78,10 @@ PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page
 
 # --- Contributions ----------------------------------------------------------------------
 
-_LIST_FILTERS = [
-    OpenApiParameter("territory", str, description="Identifiant (slug) du territoire"),
-    OpenApiParameter("theme", str, description="Code du thème (T1–T6)"),
-    OpenApiParameter("policy", str, description="Code de la politique (P1–P5)"),
-    OpenApiParameter("kind", str, enum=ContributionKind.values),
-    OpenApiParameter("actor_category", str, enum=ActorCategory.values),
-    OpenApiParameter("q", str, description="Recherche plein texte en français"),
-    OpenApiParameter("topic", int, description="Identifiant d'un thème dégagé par une analyse"),
-]
-
-
-def _filtered_contributions(params, user=None):
-    """Published contributions narrowed by the query parameters; an unknown code matches none."""
-    queryset = Contribution.objects.published()
-    if _param(params, "topic", 20):
-        # The analysis app decides who may list a topic's texts (its run's readers, or
-        # anyone once a published synthesis uses it); imported here, as it depends on us.
-        from analysis.selectors import topic_contributions, topic_for_contribution_filter
-
-        topic = topic_for_contribution_filter(user, _param(params, "topic", 20))
-        if topic is None:
-            return queryset.none()
-        queryset = topic_contributions(topic)
-    filters: dict = {}
-    lookups = (
-        ("territory", Territory, "slug"),
-        ("theme", Theme, "code"),
-        ("policy", Policy, "code"),
-    )
-    for key, model, field in lookups:
-        value = _param(params, key, 60)
-        if value:
-            found = model.objects.filter(**{field: value}).first()
-            if found is None:
-                return queryset.none()
-            filters[key] = found
-    for key in ("kind", "actor_category"):
-        if _param(params, key):
-            filters[key] = _param(params, key)
-    return queryset.filtered(**filters).search(_param(params, "q"))
-
 
 class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
     serializer_class = s.ContributionSerializer
+    filterset_class = ContributionApiFilter
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -133,12 +94,9 @@ class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
         return s.ContributionSerializer
 
     def get_queryset(self):
-        return _filtered_contributions(
-            self.request.query_params, self.request.user
-        ).with_references()
+        return Contribution.objects.published().with_references()
 
     @extend_schema(
-        parameters=_LIST_FILTERS,
         responses={200: s.ContributionSerializer(many=True), 404: PAGE_NOT_FOUND},
     )
     def get(self, request, *args, **kwargs):

@@ -164,36 +164,6 @@ class ContributionForm(HoneypotMixin, BaseForm):
         }
 
 
-class ContributionFilterForm(BaseForm):
-    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)
-    territory = forms.ModelChoiceField(
-        label=_("Territoire"),
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Tous les territoires"),
-    )
-    theme = forms.ModelChoiceField(
-        label=_("Thème"), queryset=Theme.objects.all(), required=False, empty_label=_("Tous")
-    )
-    policy = forms.ModelChoiceField(
-        label=_("Politique sociale"),
-        queryset=Policy.objects.all(),
-        required=False,
-        empty_label=_("Toutes"),
-    )
-    kind = forms.ChoiceField(
-        label=_("Nature"),
-        choices=[("", _("Toutes"))] + list(ContributionKind.choices),
-        required=False,
-    )
-    actor_category = forms.ChoiceField(
-        label=_("Catégorie d'acteur"),
-        choices=[("", _("Toutes"))] + list(ActorCategory.choices),
-        required=False,
-    )
-
-
 class ModerationForm(BaseForm):
     decision = forms.ChoiceField(
         label=_("Décision"),

@@ -64,23 +64,6 @@ class ContributionQuerySet(FrenchSearchMixin, ModeratedQuerySet):
             return self.none()
         return self.filter(author=user)
 
-    def filtered(
-        self, *, territory=None, theme=None, policy=None, kind: str = "", actor_category: str = ""
-    ):
-        """The public filters of the list page and of the API, in one place."""
-        queryset = self
-        if territory is not None:
-            queryset = queryset.filter(territory=territory)
-        if theme is not None:
-            queryset = queryset.filter(themes=theme)
-        if policy is not None:
-            queryset = queryset.filter(policies=policy)
-        if kind:
-            queryset = queryset.filter(kind=kind)
-        if actor_category:
-            queryset = queryset.filter(actor_category=actor_category)
-        return queryset
-
 
 class Contribution(Moderated):
     """An expectation, observation or proposal sent by a participant or entered offline."""

@@ -18,6 +18,7 @@ from egts.pagination import BoundedPaginator
 
 from . import forms, pages, services
 from .charts import results_for_display
+from .filters import ContributionFilter
 from .models import Contribution, Questionnaire, Response
 from .results import questionnaire_results
 
@@ -71,18 +72,11 @@ def _card(contribution: Contribution) -> dict:
 
 @public_page(tags=pages.list_tags)
 def contribution_list(request):
-    form = forms.ContributionFilterForm(request.GET or None)
-    filters: dict = {}
-    q = ""
-    if form.is_bound:
-        form.is_valid()  # invalid filters are ignored, and shown in error
-        data = getattr(form, "cleaned_data", {})
-        q = data.get("q") or ""
-        filters = {
-            key: data.get(key) for key in ("territory", "theme", "policy", "kind", "actor_category")
-        }
-        filters = {k: v for k, v in filters.items() if v not in (None, "")}
-    contributions = Contribution.objects.published().filtered(**filters).search(q).with_references()
+    # Invalid filters are shown in error beside their field, and ignored.
+    filterset = ContributionFilter(
+        request.GET or None, queryset=Contribution.objects.published(), request=request
+    )
+    contributions = filterset.qs.with_references()
     paginator = BoundedPaginator(contributions, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
@@ -90,10 +84,10 @@ def contribution_list(request):
         request,
         "contributions/contribution_list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "cards": [_card(c) for c in page.object_list],
-            "is_filtered": bool(filters or q),
+            "is_filtered": filterset.is_filtered,
             "breadcrumb_data": {"links": [], "current": _("Contributions")},
         },
     )

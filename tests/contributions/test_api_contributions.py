@@ -218,9 +218,27 @@ def test_list_filters(client):
     assert ids(policy="P3") == [in_bretagne.pk]
     assert ids(kind="proposal") == [in_bretagne.pk]
     assert ids(actor_category="usagers") == [in_bretagne.pk]
-    assert ids(territory="nowhere") == []
-    assert ids(theme="T9") == []
     assert sorted(ids()) == sorted([in_grand_sud.pk, in_bretagne.pk, national.pk])
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"territory": "nowhere"}, "territory"),
+        ({"theme": "T9"}, "theme"),
+        ({"policy": "P0"}, "policy"),
+        ({"kind": "poem"}, "kind"),
+        ({"actor_category": "inconnu"}, "actor_category"),
+    ],
+)
+def test_list_filter_naming_nothing_is_a_400_on_that_field(client, params, field):
+    """A code that names nothing is a mistake to fix, not an empty list (issue 22: one
+    FilterSet for the page and the API)."""
+    ContributionFactory(published=True)
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert response.json()[field][0]
 
 
 def test_list_pagination_is_capped_at_100(client):
