@@ -22,6 +22,11 @@ urlpatterns = [
     path("synthese/<int:pk>/publier/", synthesis.synthesis_publish_view, name="synthesis-publish"),
     path("synthese/<int:pk>/synthese.pdf", synthesis.synthesis_pdf, name="synthesis-pdf"),
     path("synthese/<int:pk>/html/", synthesis.synthesis_html, name="synthesis-html"),
+    path(
+        "synthese/<int:pk>/annexe-themes.csv",
+        synthesis.synthesis_topics_csv,
+        name="synthesis-topics-csv",
+    ),
     path("groupes-nationaux/", groups.national_group_list, name="national-groups"),
     path(
         "groupes-nationaux/nouveau/",

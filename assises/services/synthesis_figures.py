@@ -18,6 +18,7 @@ from contributions.results import questionnaire_results
 from egts.models import ActorCategory, Policy, Territory, Theme
 from practices.models import Practice
 
+from .synthesis_topics import analysis_figures
 from ..models import (
     Hypothesis,
     HypothesisReview,
@@ -166,6 +167,8 @@ def synthesis_figures() -> dict:
             questionnaire_results(questionnaire=q)
             for q in Questionnaire.objects.started().order_by("opens_at", "id")
         ],
+        # The topics of the latest finished national analysis, frozen with the rest.
+        "analysis": analysis_figures(),
     }
 
 
