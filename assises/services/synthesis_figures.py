@@ -18,7 +18,6 @@ from contributions.results import questionnaire_results
 from egts.models import ActorCategory, Policy, Territory, Theme
 from practices.models import Practice
 
-from .synthesis_topics import analysis_figures
 from ..models import (
     Hypothesis,
     HypothesisReview,
@@ -28,6 +27,7 @@ from ..models import (
     TerritorialReport,
     WorkingGroup,
 )
+from .synthesis_topics import analysis_figures
 
 INSPIRING_PER_THEME = 5
 PROPOSALS_PER_THEME = 30

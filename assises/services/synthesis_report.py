@@ -151,9 +151,7 @@ def topics_context(frozen: dict | None, theme_labels: dict[str, str]) -> dict | 
                 "theme_label": theme_labels.get(t["theme"], ""),
                 "shares": [_count(t["by_actor_category"].get(c)) for c in categories],
                 "quotes": t["quotes"],
-                "annex_count": ngettext(
-                    "%(n)s contribution", "%(n)s contributions", annex["count"]
-                )
+                "annex_count": ngettext("%(n)s contribution", "%(n)s contributions", annex["count"])
                 % {"n": _number(annex["count"])},
                 "annex_ranges": _id_ranges(annex),
             }

@@ -67,9 +67,7 @@ def _annex_ranges(run: AnalysisRun, topic_ids: list[int]) -> dict[int, dict]:
     """  # noqa: S608 — table names come from the models, values are parameters
     out: dict[int, dict] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [run.pk, list(topic_ids), ModerationStatus.PUBLISHED, RANGES_PER_TOPIC]
-        )
+        cursor.execute(sql, [run.pk, list(topic_ids), ModerationStatus.PUBLISHED, RANGES_PER_TOPIC])
         for topic_id, first_id, last_id, total, ranges in cursor.fetchall():
             entry = out.setdefault(
                 topic_id,

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from egts.csv_export import csv_response
 
 from ..models import Synthesis, SynthesisStatus
-from ..services.synthesis_topics import CSV_HEADER, topic_annex_rows
 from ..services.synthesis import (
     SynthesisQueueUnavailable,
     syntheses_fail_stale,
@@ -24,6 +23,7 @@ from ..services.synthesis import (
     synthesis_request,
     synthesis_retry,
 )
+from ..services.synthesis_topics import CSV_HEADER, topic_annex_rows
 from .common import require
 
 EXPORTS = [
