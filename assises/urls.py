@@ -88,6 +88,16 @@ urlpatterns = [
     path("<slug:slug>/rapport/soumettre/", proposals.report_submit_view, name="report-submit"),
     path("<slug:slug>/rapport/projet.pdf", proposals.report_draft_pdf, name="report-draft-pdf"),
     path(
+        "<slug:slug>/rapport/annexe-themes.csv",
+        proposals.report_topics_csv,
+        name="report-topics-csv",
+    ),
+    path(
+        "<slug:slug>/rapport/v<int:version>/annexe-themes.csv",
+        proposals.report_topics_csv,
+        name="report-version-topics-csv",
+    ),
+    path(
         "<slug:slug>/rapport/v<int:version>.pdf",
         proposals.report_version_pdf,
         name="report-version-pdf",

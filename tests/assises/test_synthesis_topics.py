@@ -210,7 +210,7 @@ def test_the_public_page_charts_the_topic_map_with_its_table_and_suppression(
     table = table.split("</table>")[0]
     assert '<th scope="row">accueil au guichet</th><td>&lt; 5</td>' in table
     assert '<th scope="row">hébergement d&#x27;urgence des familles</th><td>8</td>' in table
-    assert "<svg role=\"img\" aria-labelledby=\"chart-topics-title\"" in text
+    assert '<svg role="img" aria-labelledby="chart-topics-title"' in text
 
 
 def test_a_synthesis_without_any_finished_run_builds_without_the_section(
