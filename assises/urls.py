@@ -22,6 +22,11 @@ urlpatterns = [
     path("synthese/<int:pk>/publier/", synthesis.synthesis_publish_view, name="synthesis-publish"),
     path("synthese/<int:pk>/synthese.pdf", synthesis.synthesis_pdf, name="synthesis-pdf"),
     path("synthese/<int:pk>/html/", synthesis.synthesis_html, name="synthesis-html"),
+    path(
+        "synthese/<int:pk>/annexe-themes.csv",
+        synthesis.synthesis_topics_csv,
+        name="synthesis-topics-csv",
+    ),
     path("groupes-nationaux/", groups.national_group_list, name="national-groups"),
     path(
         "groupes-nationaux/nouveau/",
@@ -82,6 +87,16 @@ urlpatterns = [
     path("<slug:slug>/rapport/", proposals.report, name="report"),
     path("<slug:slug>/rapport/soumettre/", proposals.report_submit_view, name="report-submit"),
     path("<slug:slug>/rapport/projet.pdf", proposals.report_draft_pdf, name="report-draft-pdf"),
+    path(
+        "<slug:slug>/rapport/annexe-themes.csv",
+        proposals.report_topics_csv,
+        name="report-topics-csv",
+    ),
+    path(
+        "<slug:slug>/rapport/v<int:version>/annexe-themes.csv",
+        proposals.report_topics_csv,
+        name="report-version-topics-csv",
+    ),
     path(
         "<slug:slug>/rapport/v<int:version>.pdf",
         proposals.report_version_pdf,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
-from egts.models import ActorCategory, Territory, User
+from egts.models import ActorCategory, Territory, Theme, User
 from egts.pdf import render_pdf
 
 from ..counts import territory_counts
@@ -19,6 +20,8 @@ from ..models import (
     Proposal,
     TerritorialReport,
 )
+from .synthesis_report import topics_context
+from .synthesis_topics import analysis_figures
 
 
 def report_content(*, territory: Territory) -> dict:
@@ -71,6 +74,8 @@ def report_content(*, territory: Territory) -> dict:
             ],
         },
         "practices": _inspiring_practices(territory),
+        # The latest finished analysis of the territory's own texts, frozen on submission.
+        "analysis": analysis_figures(territory=territory),
         "recommendations": [
             {
                 "rank": p.rank,
@@ -96,8 +101,24 @@ def _inspiring_practices(territory: Territory) -> list[dict]:
     return published_practices(territory)
 
 
+def report_topics(content: dict) -> dict | None:
+    """What the report templates show of its frozen topics (None before any analysis, and
+    for the versions submitted before topics were carried into the report)."""
+    if not content.get("analysis"):
+        return None
+    return topics_context(content["analysis"], dict(Theme.objects.values_list("code", "label")))
+
+
 def report_pdf(*, content: dict, version: int | None = None) -> bytes:
-    return render_pdf("assises/pdf/report.html", {"report": content, "version": version})
+    return render_pdf(
+        "assises/pdf/report.html",
+        {
+            "report": content,
+            "version": version,
+            "report_analysis": report_topics(content),
+            "annex_url": reverse("assises:report-topics-csv", args=[content["territory"]["slug"]]),
+        },
+    )
 
 
 @transaction.atomic

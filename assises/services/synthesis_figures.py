@@ -27,6 +27,7 @@ from ..models import (
     TerritorialReport,
     WorkingGroup,
 )
+from .synthesis_topics import analysis_figures
 
 INSPIRING_PER_THEME = 5
 PROPOSALS_PER_THEME = 30
@@ -166,6 +167,8 @@ def synthesis_figures() -> dict:
             questionnaire_results(questionnaire=q)
             for q in Questionnaire.objects.started().order_by("opens_at", "id")
         ],
+        # The topics of the latest finished national analysis, frozen with the rest.
+        "analysis": analysis_figures(),
     }
 
 

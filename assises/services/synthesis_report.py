@@ -6,6 +6,7 @@ the same figures is the same document.
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -120,6 +121,64 @@ def _questionnaire(results: dict, index: int) -> dict:
     }
 
 
+def _id_ranges(annex: dict) -> str:
+    parts = [
+        f"{_number(first)}–{_number(last)}" if first != last else _number(first)
+        for first, last in annex["ranges"]
+    ]
+    if annex["more"]:
+        parts.append("…")
+    return ", ".join(parts)
+
+
+def topics_context(frozen: dict | None, theme_labels: dict[str, str]) -> dict | None:
+    """What the templates show of frozen analysis topics (see synthesis_topics)."""
+    if not frozen:
+        return None
+    actor_labels = dict(ActorCategory.choices)
+    categories = list(ActorCategory.values)
+    topics = []
+    for t in frozen["topics"]:
+        annex = t["annex"]
+        topics.append(
+            {
+                "id": t["id"],
+                "label": t["label"],
+                "edited": t["edited"],
+                "merged": t["merged"],
+                "size": _count(t["size"]),
+                "theme": t["theme"],
+                "theme_label": theme_labels.get(t["theme"], ""),
+                "shares": [_count(t["by_actor_category"].get(c)) for c in categories],
+                "quotes": t["quotes"],
+                "annex_count": ngettext("%(n)s contribution", "%(n)s contributions", annex["count"])
+                % {"n": _number(annex["count"])},
+                "annex_ranges": _id_ranges(annex),
+            }
+        )
+    by_theme: dict[str, list[dict]] = {}
+    for topic in topics:
+        by_theme.setdefault(topic["theme"] if topic["theme"] in theme_labels else "", []).append(
+            topic
+        )
+    return {
+        "run": frozen["run"],
+        "version": frozen["version"],
+        "documents": _number(frozen["documents"]),
+        "topics": topics,
+        "by_theme": by_theme,
+        "without_theme": by_theme.get("", []),
+        "categories": [str(actor_labels[c]) for c in categories],
+        "chart": bar_chart(
+            "topics",
+            _("Thèmes dégagés des contributions, par nombre de contributions"),
+            [(t["label"], t["size"]) for t in frozen["topics"]],
+            unit=_("Contributions"),
+            label_header=_("Thème dégagé"),
+        ),
+    }
+
+
 def report_context(*, synthesis: Synthesis) -> dict:
     f = synthesis.figures
     actor_labels = dict(ActorCategory.choices)
@@ -155,6 +214,9 @@ def report_context(*, synthesis: Synthesis) -> dict:
                 ],
             }
         )
+    analysis = topics_context(
+        f.get("analysis"), {code: theme["label"] for code, theme in themes.items()}
+    )
     theme_sections = [
         {
             "code": code,
@@ -167,6 +229,7 @@ def report_context(*, synthesis: Synthesis) -> dict:
                 for p in f["inspiring_practices"].get(code, [])
             ],
             "proposals": proposals_by_theme.get(code, []),
+            "topics": analysis["by_theme"].get(code, []) if analysis else [],
         }
         for code, theme in themes.items()
     ]
@@ -276,6 +339,11 @@ def report_context(*, synthesis: Synthesis) -> dict:
         "proposals_total": _number(f["proposals"]),
         "proposals_listed": _number(len(f["proposal_list"])),
         "proposals_all_listed": len(f["proposal_list"]) >= (f["proposals"] or 0),
+        "analysis": analysis,
+        "topics_csv": {
+            "public": reverse("synthesis-public-topics-csv", args=[synthesis.version]),
+            "workspace": reverse("assises:synthesis-topics-csv", args=[synthesis.pk]),
+        },
         "data_dictionary": DATA_DICTIONARY,
         "exports": ["contributions", "responses", "practices", "proposals"],
     }

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egts.csv_export import csv_response
+from egts.models import Theme
+
 from ..forms import ProposalForm, RankForm
 from ..models import Assise, Proposal, ProposalStatus, TerritorialReport, WorkingGroup
 from ..services.proposals import (
@@ -20,7 +23,8 @@ from ..services.proposals import (
     proposal_validate,
     proposals_forward,
 )
-from ..services.report import report_content, report_pdf, report_submit
+from ..services.report import report_content, report_pdf, report_submit, report_topics
+from ..services.synthesis_topics import CSV_HEADER, analysis_figures, topic_annex_rows
 from .common import get_assise, require, workspace_context
 
 
@@ -221,9 +225,12 @@ def report(request, slug):
     assise = get_assise(request.user, slug)
     require(request.user, "assises.view_assise", assise)
     context = workspace_context(request.user, assise, _("Rapport territorial"))
+    content = report_content(territory=assise.territory)
     context.update(
         {
-            "report": report_content(territory=assise.territory),
+            "report": content,
+            "report_analysis": report_topics(content),
+            "annex_url": reverse("assises:report-topics-csv", args=[slug]),
             "versions": TerritorialReport.objects.for_territory(assise.territory).select_related(
                 "validated_by"
             ),
@@ -275,3 +282,27 @@ def report_version_pdf(request, slug, version):
         filename=f"rapport-{slug}-v{version}.pdf",
         content_type="application/pdf",
     )
+
+
+@login_required
+def report_topics_csv(request, slug, version=None):
+    """The territory's topic → contribution mapping: of the latest finished run for the
+    draft, of the frozen run for a submitted version. COPIL of the territory and national
+    team only (get_assise refuses the others)."""
+    assise = get_assise(request.user, slug)
+    require(request.user, "assises.view_assise", assise)
+    if version is None:
+        frozen = analysis_figures(territory=assise.territory)
+        name = f"rapport-{slug}-projet-annexe-themes.csv"
+    else:
+        submitted = (
+            TerritorialReport.objects.filter(territory_id=assise.territory_id, version=version)
+            .only("content")
+            .first()
+        )
+        if submitted is None:
+            raise Http404
+        frozen = submitted.content.get("analysis")
+        name = f"rapport-{slug}-v{version}-annexe-themes.csv"
+    labels = dict(Theme.objects.values_list("code", "label"))
+    return csv_response(CSV_HEADER, topic_annex_rows(frozen, labels), name)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from egts.csv_export import csv_response
+
 from ..models import Synthesis, SynthesisStatus
 from ..services.synthesis import (
     SynthesisQueueUnavailable,
@@ -21,6 +23,7 @@ from ..services.synthesis import (
     synthesis_request,
     synthesis_retry,
 )
+from ..services.synthesis_topics import CSV_HEADER, topic_annex_rows
 from .common import require
 
 EXPORTS = [
@@ -184,6 +187,24 @@ def _html_page(request, synthesis: Synthesis, breadcrumb: dict):
     )
 
 
+def _topics_csv(synthesis: Synthesis):
+    """The full topic → contribution mapping of a version, streamed (one query)."""
+    if not synthesis.is_done:
+        raise Http404
+    f = synthesis.figures
+    labels = {code: theme["label"] for code, theme in f.get("by_theme", {}).items()}
+    return csv_response(
+        CSV_HEADER,
+        topic_annex_rows(f.get("analysis"), labels),
+        f"synthese-nationale-v{synthesis.version}-annexe-themes.csv",
+    )
+
+
+@login_required
+def synthesis_topics_csv(request, pk: int):
+    return _topics_csv(_national_synthesis(request.user, pk))
+
+
 # ---- Public site -------------------------------------------------------------------------
 
 
@@ -216,3 +237,7 @@ def public_detail(request, version: int):
 
 def public_pdf(request, version: int):
     return _pdf_response(_published(version))
+
+
+def public_topics_csv(request, version: int):
+    return _topics_csv(_published(version))

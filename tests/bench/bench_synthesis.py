@@ -275,6 +275,81 @@ def _grow_to(size: int) -> float:
     return time.perf_counter() - started
 
 
+BENCH_TOPICS = 30
+
+
+def _national_analysis(user) -> float:
+    """A finished national analysis over every published contribution (30 topics, one
+    quote each), so that the synthesis carries topics and its annex at this size."""
+    from django.utils import timezone
+
+    from analysis.models import AnalysisRun, Quote, RunPhase, RunStatus, Topic, scope_key
+    from analysis.services.finalise import compute_sizes_and_shares
+
+    started = time.perf_counter()
+    AnalysisRun.objects.filter(parameters__bench=True).delete()
+    run = AnalysisRun.objects.create(
+        version=1
+        + (AnalysisRun.objects.order_by("-version").values_list("version", flat=True).first() or 0),
+        scope_key=scope_key(None, None),
+        status=RunStatus.DONE,
+        phase=RunPhase.FINALISE,
+        progress=100,
+        parameters={"bench": True},
+        requested_by=user,
+        finished_at=timezone.now(),
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(run=run, index=n, label=f"thème dégagé n° {n}", engine_label=f"thème {n}")
+        for n in range(BENCH_TOPICS)
+    )
+    _exec(
+        """
+        INSERT INTO analysis_topicmembership
+          (run_id, topic_id, contribution_id, chunk, weight, actor_category, territory_id)
+        SELECT %(run)s, (%(topics)s::bigint[])[1 + c.id %% %(n)s], c.id, 0, 1.0,
+               c.actor_category, c.territory_id
+        FROM contributions_contribution c WHERE c.status = 'published'
+        """,
+        {"run": run.pk, "topics": [t.pk for t in topics], "n": BENCH_TOPICS},
+    )
+    compute_sizes_and_shares(run, [t.pk for t in topics])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (topic_id) topic_id, contribution_id FROM "
+            "analysis_topicmembership WHERE run_id = %s ORDER BY topic_id, contribution_id",
+            [run.pk],
+        )
+        firsts = cursor.fetchall()
+    from contributions.models import Contribution
+
+    bodies = dict(
+        Contribution.objects.filter(pk__in=[c for _t, c in firsts]).values_list(
+            "pk", "published_body"
+        )
+    )
+    Quote.objects.bulk_create(
+        Quote(topic_id=t, contribution_id=c, text=bodies[c]) for t, c in firsts
+    )
+    AnalysisRun.objects.filter(pk=run.pk).update(documents=_published_contributions())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE analysis_topicmembership")
+    return time.perf_counter() - started
+
+
+def _annex_csv_seconds(synthesis) -> tuple[float, int]:
+    """Streams the full topic annex CSV as the view does; returns (seconds, rows)."""
+    from assises.services.synthesis_topics import CSV_HEADER, topic_annex_rows
+    from egts.csv_export import csv_lines
+
+    labels = {code: t["label"] for code, t in synthesis.figures["by_theme"].items()}
+    started = time.perf_counter()
+    rows = sum(
+        1 for _ in csv_lines(CSV_HEADER, topic_annex_rows(synthesis.figures["analysis"], labels))
+    )
+    return time.perf_counter() - started, rows - 1
+
+
 def _peak_memory_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -301,6 +376,8 @@ def _measure(size: int, user, media: Path) -> None:
         f"({_count('contributions_answer'):,} answers), {_count('practices_practice'):,} "
         f"practices, {_count('assises_proposal'):,} proposals — loaded in {loaded:.1f} s"
     )
+    analysed = _national_analysis(user)
+    print(f"  national analysis ({BENCH_TOPICS} topics) loaded in {analysed:.1f} s")
     dispatched: list[int] = []
     original = service._dispatch
     service._dispatch = lambda synthesis: dispatched.append(synthesis.pk)
@@ -345,6 +422,8 @@ def _measure(size: int, user, media: Path) -> None:
     )
     print(f"  build CPU time (worker)    {build_cpu:8.2f} s   (load average {load:.1f})")
     print(f"  worker peak memory         {peak_kib / 1024:8.1f} MiB target < 1024 MiB")
+    annex_seconds, annex_rows = _annex_csv_seconds(synthesis)
+    print(f"  topic annex CSV (streamed) {annex_seconds:8.2f} s   ({annex_rows:,} rows)")
     Synthesis.objects.filter(pk=synthesis.pk).update(published=False)
 
 

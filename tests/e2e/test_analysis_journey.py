@@ -5,12 +5,14 @@ The run is done by a real Celery worker, so the page really shows the progress b
 (polled by analysis/static/analysis/progress.js) before the topics appear.
 """
 
+import io
 import re
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
-from analysis.models import AnalysisRun, Topic, TopicEdit
+from analysis.models import AnalysisRun, Quote, Topic, TopicEdit
 from egts.models import Territory
 from tests.factories.analysis import publish_campaign, publish_texts
 from tests.factories.egts import national_team_member
@@ -149,3 +151,41 @@ def test_national_team_starts_an_analysis_watches_it_then_renames_and_merges_top
     assert page.get_by_role("heading", name="Accès aux droits et démarches").count() == 1
     assert page.get_by_role("heading", name=second.label).count() == 0
     assert_accessible(page)
+
+    # The next synthesis carries the reviewed topics, with their quotes and ids.
+    page.goto("/espace/")
+    page.get_by_role("link", name="Synthèse nationale et exports").click()
+    page.get_by_role("heading", name="Synthèse nationale", exact=True).wait_for()
+    page.get_by_role("button", name="Demander une nouvelle synthèse").click()
+    page.get_by_role("heading", name="Synthèse nationale, version 1").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Télécharger le PDF").wait_for(timeout=180_000)
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger le PDF").click()
+    with open(download_info.value.path(), "rb") as pdf:
+        text = " ".join(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read())).pages).split()
+        )
+    text = text.replace("’", "'")
+    assert "Ce que disent les contributions" in text
+    assert "Accès aux droits et démarches" in text
+    assert "intitulé revu par l'équipe" in text
+    assert "réunit un thème fusionné" in text
+    assert f"« {second.label} »" not in text
+    shown = Quote.objects.shown().filter(topic__in=Topic.objects.filter(run=run).for_report())
+    assert shown.exists()
+    for quote in shown:
+        assert f"(contribution n° {quote.contribution_id})" in text
+        assert " ".join(quote.text.split())[:30] in text
+
+    # The full annex: every contribution of the renamed topic, from the workspace.
+    annex = page.request.get(
+        page.get_by_role(
+            "link", name=re.compile("Annexe : contributions de chaque thème")
+        ).get_attribute("href")
+    )
+    assert annex.status == 200
+    lines = annex.body().decode("utf-8-sig").strip().splitlines()
+    renamed = [line for line in lines[1:] if line.split(";")[1] == "Accès aux droits et démarches"]
+    assert len(renamed) == first.documents
