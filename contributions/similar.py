@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from egts.input import forbidden_character
 from egts.moderation import ModerationStatus
 from egts.search import SEARCH_CONFIG, search_words
 
@@ -62,7 +63,8 @@ def similar_contributions(
     those of ``territory_id`` when given. A constant number of queries (two on
     PostgreSQL, one elsewhere)."""
     text = (text or "")[:MAX_LENGTH]
-    if not text.strip():
+    # The API and the forms refuse control characters first; PostgreSQL refuses NUL.
+    if not text.strip() or forbidden_character(text) is not None:
         return []
     if connection.vendor == "postgresql":
         return _postgresql(text, territory_id, exclude_id, limit)
