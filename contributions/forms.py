@@ -172,9 +172,7 @@ class ContributionForm(HoneypotMixin, BaseForm):
 
     def unchecked_copy(self) -> ContributionForm:
         """The same values in an unbound form: shown again without error messages."""
-        initial = {
-            name: self[name].value() for name in self.fields if name != HONEYPOT_FIELD
-        }
+        initial = {name: self[name].value() for name in self.fields if name != HONEYPOT_FIELD}
         return type(self)(initial=initial)
 
 

@@ -19,8 +19,8 @@ from egts.pagination import BoundedPaginator
 from . import forms, pages, services
 from .charts import results_for_display
 from .models import Contribution, Questionnaire, Response
-from .similar import similar_contributions
 from .results import questionnaire_results
+from .similar import similar_contributions
 
 PAGE_SIZE = 20
 # A contribution form is a few kilobytes; anything far bigger is a mistake or an abuse.
