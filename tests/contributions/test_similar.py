@@ -127,13 +127,14 @@ def test_territory_and_exclusion(housing):
 
 def test_common_words_are_anded_until_the_candidates_fit():
     common = [("logement", 0.5), ("famill", 0.4), ("social", 0.3), ("attendent", 0.2)]
-    filter_query, rank = choose_query(common, 1_000_000)
-    assert " & " in filter_query and " | " not in filter_query
-    assert rank.count("|") == 3
+    query = choose_query(common, 1_000_000)
+    assert " & " in query.filter and " | " not in query.filter
+    assert len(query.terms) == 4
+    assert query.weights == sorted(query.weights, reverse=True)  # rarest weighs most
     rare = [("logement", 0.5), ("zorglub", 0.0), ("expulsion", 0.0001)]
-    filter_query, _ = choose_query(rare, 1_000_000)
-    assert filter_query == "'zorglub' | 'expulsion'"
-    assert CANDIDATES / 1_000_000 > 0.0001
+    query = choose_query(rare, 1_000_000, rarest_known=0.00005)
+    assert query.filter == "'zorglub' | 'expulsion'"
+    assert CANDIDATES / 1_000_000 > 0.0001 + 0.00005
 
 
 @pytest.mark.postgres
