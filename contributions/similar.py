@@ -13,8 +13,8 @@ On PostgreSQL it uses the French full-text search already in place (egts/search.
    of the table). A lexeme absent from that list is rarer than every listed one;
 3. the rarest lexemes (at most ``MAX_LEXEMES``) make the query. While their estimated
    matches stay under ``CANDIDATES`` they are OR-ed; when even the rarest are common (a
-   text made only of everyday words), the rarest are AND-ed until the estimate falls
-   under that budget. Either way the GIN index finds the candidates and at most
+   text made only of everyday words), the rarest (at most ``MAX_AND``) are AND-ed until
+   the estimate falls under that budget. Either way the GIN index finds the candidates and at most
    ``CANDIDATES`` of them are scored by the rarity (inverse document frequency) of the
    chosen lexemes they hold, so the cost does not grow with the table.
 
@@ -41,7 +41,10 @@ LIMIT = 5
 MIN_LENGTH = 10
 MAX_LENGTH = 5000
 MAX_LEXEMES = 48
-CANDIDATES = 2000
+CANDIDATES = 1000
+# When even the rarest lexemes are common, the filter ANDs at most this many: each one
+# more is one more long posting list for the GIN index to read.
+MAX_AND = 3
 # SQLite fallback: how many of the latest published contributions are compared.
 FALLBACK_ROWS = 2000
 
@@ -102,11 +105,12 @@ LEFT JOIN (
 # labelled corpus (tests/analysis/test_similar_quality.py).
 _SIMILAR_SQL = """
 SELECT c.id, c.title,
-       (SELECT COALESCE(sum(t.w), 0) FROM unnest(%(terms)s::text[], %(weights)s::float8[])
-          AS t(q, w) WHERE c.search_vector @@ t.q::tsquery) / %(total)s
+       (SELECT COALESCE(sum(t.w), 0) FROM unnest(%(terms)s::tsquery[], %(weights)s::float8[])
+          AS t(q, w) WHERE c.search_vector @@ t.q) / %(total)s
          / sqrt(ln(2.718 + length(c.search_vector))) AS score
 FROM (
-  SELECT id, title, search_vector
+  -- strip(): the vector read (detoasted) once per candidate, not once per lexeme tested
+  SELECT id, title, strip(search_vector) AS search_vector
   FROM contributions_contribution
   WHERE status = %(status)s AND search_vector @@ %(filter)s::tsquery
     {territory} {exclude}
@@ -151,7 +155,7 @@ def choose_query(
     budget = CANDIDATES / max(rows, 1)
     if chosen[0][1] > budget:
         share, picked = 1.0, []
-        for term, (_lexeme, freq) in zip(terms, chosen, strict=True):
+        for term, (_lexeme, freq) in zip(terms[:MAX_AND], chosen, strict=False):
             picked.append(term)
             share *= freq
             if share <= budget:
