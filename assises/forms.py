@@ -226,11 +226,23 @@ class HypothesisReviewForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, territory, **kwargs):
         super().__init__(*args, **kwargs)
+        self.territory = territory
         # A verdict is required: no "---------" radio button before the real choices.
         self.fields["verdict"].choices = Verdict.choices
         self.fields["supporting_contributions"].queryset = (
             Contribution.objects.published().for_territory(territory).order_by("title")
         )
+
+    def with_citation(self, contribution_id: str, allowed: set[int]) -> HypothesisReviewForm:
+        """The same values in an unbound form, with one suggested contribution added to
+        those cited (an id that was not suggested is ignored)."""
+        initial = {name: self[name].value() for name in self.fields}
+        cited = [str(pk) for pk in initial.get("supporting_contributions") or []]
+        if contribution_id.isdigit() and int(contribution_id) in allowed:
+            if contribution_id not in cited:
+                cited.append(contribution_id)
+        initial["supporting_contributions"] = cited
+        return type(self)(initial=initial, instance=self.instance, territory=self.territory)
 
     def clean(self):
         cleaned = super().clean()

@@ -13,13 +13,15 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from egts import ratelimit, resubmission
 from egts.models import ActorCategory, Territory
+from egts.network import client_ip
 
 from . import serializers as s
-from . import services
+from . import services, similar
 from .filters import ContributionApiFilter
 from .models import Contribution, Questionnaire
 from .results import questionnaire_results
@@ -121,6 +123,38 @@ class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
             actor_category=data["actor_category"],
         )
         return Response(s.contribution_created(contribution), status=status.HTTP_201_CREATED)
+
+
+class SimilarThrottle(SimpleRateThrottle):
+    """Per client address, signed in or not: the form calls it while one types."""
+
+    scope = "similar_lookup"
+
+    def get_cache_key(self, request, view):
+        ident = client_ip(request) or self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class SimilarContributions(APIView):
+    """Published contributions close to a text, to read before writing the same thing."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [SimilarThrottle]
+
+    @extend_schema(
+        operation_id="contributions_similar",
+        parameters=[s.SimilarQuerySerializer],
+        responses={
+            200: s.SimilarResultsSerializer,
+            400: OpenApiResponse(response=OpenApiTypes.OBJECT, description="Texte invalide."),
+            429: OpenApiResponse(response=OpenApiTypes.OBJECT, description="Trop de requêtes."),
+        },
+    )
+    def get(self, request):
+        query = s.SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = similar.similar_contributions(query.validated_data["text"])
+        return Response(s.SimilarResultsSerializer({"results": found}).data)
 
 
 class ContributionDetail(generics.RetrieveAPIView):

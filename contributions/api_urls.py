@@ -8,6 +8,11 @@ from . import api
 urlpatterns = [
     path("contributions/", api.ContributionListCreate.as_view(), name="api-contribution-list"),
     path(
+        "contributions/similar/",
+        api.SimilarContributions.as_view(),
+        name="api-contribution-similar",
+    ),
+    path(
         "contributions/<str:pk>/", api.ContributionDetail.as_view(), name="api-contribution-detail"
     ),
     path(

@@ -69,6 +69,9 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return f"{obj.code} — {obj.name}"
 
 
+HONEYPOT_FIELD = "website"
+
+
 class HoneypotMixin(forms.Form):
     """A field people never see (hidden by CSS) and robots fill in."""
 
@@ -162,6 +165,15 @@ class ContributionForm(HoneypotMixin, BaseForm):
             "department": data["department"],
             "actor_category": data["actor_category"],
         }
+
+    def text_for_similar(self) -> str:
+        """What the participant typed, as the similar look-up reads it (never saved)."""
+        return " ".join(str(self.data.get(name) or "") for name in ("title", "body"))
+
+    def unchecked_copy(self) -> ContributionForm:
+        """The same values in an unbound form: shown again without error messages."""
+        initial = {name: self[name].value() for name in self.fields if name != HONEYPOT_FIELD}
+        return type(self)(initial=initial)
 
 
 class ModerationForm(BaseForm):

@@ -9,6 +9,7 @@ from egts import reference
 from egts.models import ActorCategory, Department, Policy, Theme
 from egts.moderation import Decision, ModerationStatus, RejectReason
 
+from . import similar
 from .models import (
     BODY_MAX_LENGTH,
     BODY_MIN_LENGTH,
@@ -347,3 +348,27 @@ class ResponseCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     questionnaire = serializers.CharField()
     answers = serializers.IntegerField()
+
+
+# --- Similar contributions (issue 18) -----------------------------------------------------
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    """``?text=``: what the participant is writing."""
+
+    text = serializers.CharField(
+        min_length=similar.MIN_LENGTH,
+        max_length=similar.MAX_LENGTH,
+        trim_whitespace=True,
+        help_text=_("Texte en cours d'écriture (10 à 5 000 caractères)."),
+    )
+
+
+class SimilarItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class SimilarResultsSerializer(serializers.Serializer):
+    results = SimilarItemSerializer(many=True)

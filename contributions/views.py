@@ -21,6 +21,7 @@ from .charts import results_for_display
 from .filters import ContributionFilter
 from .models import Contribution, Questionnaire, Response
 from .results import questionnaire_results
+from .similar import similar_contributions
 
 PAGE_SIZE = 20
 # A contribution form is a few kilobytes; anything far bigger is a mistake or an abuse.
@@ -115,7 +116,7 @@ def contribution_detail(request, pk: int):
     )
 
 
-def _render_form(request, form, *, contribution=None, status=200, alert=""):
+def _render_form(request, form, *, contribution=None, status=200, alert="", similar=None):
     editing = contribution is not None
     title = _("Modifier ma contribution") if editing else _("Contribuer")
     return render(
@@ -126,6 +127,8 @@ def _render_form(request, form, *, contribution=None, status=200, alert=""):
             "contribution": contribution,
             "page_heading": title,
             "alert": alert,
+            # None: not looked up yet (the script fills the panel as one types).
+            "similar": similar,
             "breadcrumb_data": {
                 "links": [{"url": reverse("contributions:list"), "title": _("Contributions")}],
                 "current": title,
@@ -146,6 +149,10 @@ def _flag_message(request, contribution: Contribution) -> None:
         )
 
 
+# The name of the form's secondary button (the look-up without JavaScript).
+SIMILAR_BUTTON = "voir_proches"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_submit(request):
@@ -164,6 +171,11 @@ def contribution_submit(request):
             status=413,
             alert=_("Votre envoi est trop volumineux : raccourcissez-le."),
         )
+    if SIMILAR_BUTTON in request.POST:
+        # "Voir les contributions proches", for those without JavaScript: the same form
+        # again with what was typed, and the list; nothing is saved or checked yet.
+        found = similar_contributions(form.text_for_similar())
+        return _render_form(request, form.unchecked_copy(), similar=found)
     if not form.is_valid():
         return _render_form(request, form)
     try:

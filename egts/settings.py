@@ -355,7 +355,7 @@ REST_FRAMEWORK = {
         "egts.input.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "egts.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
+    "DEFAULT_THROTTLE_RATES": {"token": "10/minute", "similar_lookup": "60/minute"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

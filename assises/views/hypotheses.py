@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from contributions.similar import similar_contributions
+
 from ..forms import HypothesisForm, HypothesisReviewForm
 from ..models import Assise, Hypothesis, HypothesisReview
 from ..services.proposals import hypothesis_review
@@ -105,6 +107,11 @@ def review_list(request, slug):
     return render(request, "assises/workspace/review_list.html", context)
 
 
+# How many contributions are suggested for citation, and the name of their button.
+SUGGESTIONS = 5
+CITE_BUTTON = "citer"
+
+
 @login_required
 def review_edit(request, slug, pk):
     assise = get_assise(request.user, slug)
@@ -116,7 +123,14 @@ def review_edit(request, slug, pk):
         hypothesis=hypothesis, territory_id=assise.territory_id
     ).first()
     form = HypothesisReviewForm(request.POST or None, instance=review, territory=assise.territory)
-    if request.method == "POST" and form.is_valid():
+    # The territory's published contributions closest to the hypothesis, to cite.
+    suggestions = similar_contributions(
+        hypothesis.statement, territory_id=assise.territory_id, limit=SUGGESTIONS
+    )
+    if request.method == "POST" and CITE_BUTTON in request.POST:
+        # "Citer": the same form again with that contribution added; nothing saved yet.
+        form = form.with_citation(request.POST[CITE_BUTTON], {s.id for s in suggestions})
+    elif request.method == "POST" and form.is_valid():
         hypothesis_review(
             hypothesis=hypothesis,
             territory=assise.territory,
@@ -132,5 +146,14 @@ def review_edit(request, slug, pk):
         title,
         parents=[(reverse("assises:reviews", args=[slug]), _("Hypothèses du pré-diagnostic"))],
     )
-    context.update({"form": form, "title": title, "hypothesis": hypothesis})
+    cited = {str(pk) for pk in form["supporting_contributions"].value() or []}
+    context.update(
+        {
+            "form": form,
+            "title": title,
+            "hypothesis": hypothesis,
+            "suggestions": [(s, str(s.id) in cited) for s in suggestions],
+            "cite_button": CITE_BUTTON,
+        }
+    )
     return render(request, "assises/workspace/form.html", context)
