@@ -9,10 +9,13 @@ classes the platform uses, and writes static/css/dsfr.css (``manage.py dsfr_subs
 templates the project renders (the inclusion tags it calls, the forms, the header and
 footer it extends) and in DSFR's own scripts, which add state classes (``collapse--expanded``)
 without the prefix. ``fr-{{ type }}-group`` in a template stands for every class it can
-become. Fonts keep their woff2 files only: every browser the DSFR supports reads woff2.
+become. Fonts keep their woff2 files only (every browser the DSFR supports reads them), cut
+to the Latin range under static/fonts/.
 """
 
 import ast
+import io
+import logging
 import re
 from pathlib import Path
 
@@ -24,6 +27,13 @@ DSFR = Path(dsfr.__file__).parent
 DIST = DSFR / "static" / "dsfr" / "dist"
 SOURCES = [DIST / "dsfr" / "dsfr.min.css", DIST / "utility" / "utility.min.css"]
 OUTPUT = Path(settings.BASE_DIR) / "static" / "css" / "dsfr.css"
+FONTS = Path(settings.BASE_DIR) / "static" / "fonts"
+# Basic Latin, Latin-1, œ Œ Ÿ, typographic punctuation (’ « » … and the narrow no-break
+# space), € and ™: Google Fonts' "latin" range.
+LATIN = (
+    "U+0000-00FF,U+0131,U+0152-0153,U+0178,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,"
+    "U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD"
+)
 # Where dist/ is seen from static/css/, for the fonts' and icons' url().
 DIST_FROM_OUTPUT = "../dsfr/dist/"
 PROJECT_DIRS = [
@@ -57,6 +67,7 @@ DSFR_TEMPLATES = [
 ]
 # Classes DSFR's scripts add without a block of their own in the templates.
 SCRIPT_STATES = {"fr-collapsing", "fr-transition-none"}
+PREFIX = re.compile(r"\[class[*^]=[\"']?\s?(fr-[a-zA-Z0-9_-]+)")
 CLASS = re.compile(r"\.(fr-[a-zA-Z0-9_-]+)")
 WRITTEN = re.compile(r"fr-[a-zA-Z0-9_-]*(?:\{\{[^}]*\}\}[a-zA-Z0-9_-]*)*")
 JS_WORD = re.compile(r"[\"'`]([a-z][a-z0-9]*(?:[_-]{1,2}[a-z0-9]+)*)[\"'`]")
@@ -154,7 +165,11 @@ def used_classes(all_classes: set[str]) -> set[str]:
 
 
 def _selector_kept(selector: str, used: set[str]) -> bool:
-    return all(name in used for name in CLASS.findall(selector))
+    """Every class the selector names is used, and so is a class starting with each
+    [class^=fr-x] or [class*=" fr-x"] it tests (the legacy fr-fi- icons)."""
+    return all(name in used for name in CLASS.findall(selector)) and all(
+        any(name.startswith(prefix) for name in used) for prefix in PREFIX.findall(selector)
+    )
 
 
 def _filter(rules, used: set[str], source_dir: str) -> list[str]:
@@ -172,8 +187,8 @@ def _filter(rules, used: set[str], source_dir: str) -> list[str]:
         elif rule.type == "at-rule":
             if rule.lower_at_keyword == "font-face":
                 body = tinycss2.serialize(rule.content)
-                body = re.sub(r"src:[^;}]*", lambda m: _woff2(m.group(0)), body)
-                out.append("@font-face{" + _urls(body, source_dir) + "}")
+                body = re.sub(r"src:[^;}]*", lambda m: _font_src(m.group(0)), body)
+                out.append("@font-face{" + body + f";unicode-range:{LATIN}}}")
             elif rule.content is None:
                 if rule.lower_at_keyword != "charset":
                     out.append(tinycss2.serialize([rule]))
@@ -193,9 +208,33 @@ def _filter(rules, used: set[str], source_dir: str) -> list[str]:
     return out
 
 
-def _woff2(src: str) -> str:
-    kept = [part for part in src.removeprefix("src:").split(",") if "woff2" in part]
-    return "src:" + ",".join(kept) if kept else src
+def _font_src(src: str) -> str:
+    """The woff2 file alone, cut to Latin (``fonts()`` writes it under static/fonts/)."""
+    name = re.search(r"fonts/([\w-]+)\.woff2", src).group(1)
+    return f'src:url(../fonts/{name}.woff2) format("woff2")'
+
+
+def font_names(css: str) -> list[str]:
+    return sorted(set(re.findall(r"url\(\.\./fonts/([\w-]+)\.woff2\)", css)))
+
+
+def font(name: str) -> bytes:
+    """DSFR's woff2 file reduced to the characters French and English texts use (the
+    Latin range Google Fonts serves), with its standard layout features: a third of the
+    original's weight. The output is the same for the same fontTools."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # a line per table otherwise
+    options = subset.Options()
+    options.flavor = "woff2"
+    typeface = TTFont(DIST / "fonts" / f"{name}.woff2")
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=subset.parse_unicodes(LATIN.replace("u+", "")))
+    subsetter.subset(typeface)
+    out = io.BytesIO()
+    typeface.save(out)
+    return out.getvalue()
 
 
 def _urls(text: str, source_dir: str) -> str:
@@ -219,6 +258,15 @@ def _urls(text: str, source_dir: str) -> str:
 
 def styled_classes(css: str) -> set[str]:
     return set(CLASS.findall(css))
+
+
+def files() -> dict[Path, bytes]:
+    """Every file ``manage.py dsfr_subset`` writes, by path: the stylesheet and its fonts."""
+    css = build()
+    out = {OUTPUT: css.encode()}
+    for name in font_names(css):
+        out[FONTS / f"{name}.woff2"] = font(name)
+    return out
 
 
 def build() -> str:

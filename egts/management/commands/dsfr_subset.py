@@ -4,9 +4,10 @@ from egts import dsfr_subset
 
 
 class Command(BaseCommand):
-    help = "Writes static/css/dsfr.css: the DSFR rules for the fr-* classes the pages use."
+    help = "Writes static/css/dsfr.css: the DSFR rules for the fr-* classes the pages use, and its fonts."
 
     def handle(self, *args, **options):
-        css = dsfr_subset.build()
-        dsfr_subset.OUTPUT.write_text(css)
-        self.stdout.write(f"{dsfr_subset.OUTPUT}: {len(css.encode()) // 1024} KB")
+        for path, content in dsfr_subset.files().items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+            self.stdout.write(f"{path}: {len(content) / 1024:.1f} KB")
