@@ -4,7 +4,7 @@ from egts import dsfr_subset
 
 
 class Command(BaseCommand):
-    help = "Writes static/css/dsfr.css: the DSFR rules for the fr-* classes the pages use, and its fonts."
+    help = "Writes static/css/dsfr.css (the DSFR rules for the classes pages use) and its fonts."
 
     def handle(self, *args, **options):
         for path, content in dsfr_subset.files().items():
