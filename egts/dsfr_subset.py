@@ -148,12 +148,6 @@ def written_names() -> tuple[set[str], list[re.Pattern]]:
             patterns.append(re.compile("[a-z0-9_-]*".join(map(re.escape, parts)) + "$"))
         else:
             names.add(word.rstrip("-_"))
-    # The states the scripts set on the components written above (collapse--expanded).
-    blocks = {re.split(r"__|--", name)[0] for name in names}
-    for word in JS_WORD.findall((DIST / "dsfr" / "dsfr.module.min.js").read_text()):
-        name = f"fr-{word}"
-        if re.split(r"__|--", name)[0] in blocks or name in SCRIPT_STATES:
-            names.add(name)
     return names, patterns
 
 
@@ -161,6 +155,19 @@ def used_classes(all_classes: set[str]) -> set[str]:
     names, patterns = written_names()
     used = names & all_classes
     used |= {name for name in all_classes if any(p.match(name) for p in patterns)}
+    # The states DSFR's scripts set on what is written: a disclosure's state ({id:
+    # "expanded"}) becomes a modifier of the element's class (fr-collapse--expanded).
+    script = (DIST / "dsfr" / "dsfr.module.min.js").read_text()
+    words = set(re.findall(r'\bid:"([a-z-]+)"', script))
+    # The elements and modifiers they add to what is written (fr-table__shadow).
+    blocks = {re.split(r"__|--", name)[0] for name in used}
+    for word in JS_WORD.findall(script):
+        if f"fr-{word}" in all_classes and re.split(r"__|--", f"fr-{word}")[0] in blocks:
+            used.add(f"fr-{word}")
+    for name in all_classes:
+        element, _, state = name.rpartition("--")
+        if (element in used and state in words) or name in SCRIPT_STATES:
+            used.add(name)
     return used
 
 
@@ -221,14 +228,14 @@ def font_names(css: str) -> list[str]:
 def font(name: str) -> bytes:
     """DSFR's woff2 file reduced to the characters French and English texts use (the
     Latin range Google Fonts serves), with its standard layout features: a third of the
-    original's weight. The output is the same for the same fontTools."""
+    original's weight. The same fontTools writes the same bytes (the font keeps its date)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # a line per table otherwise
     options = subset.Options()
     options.flavor = "woff2"
-    typeface = TTFont(DIST / "fonts" / f"{name}.woff2")
+    typeface = TTFont(DIST / "fonts" / f"{name}.woff2", recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=subset.parse_unicodes(LATIN.replace("u+", "")))
     subsetter.subset(typeface)
