@@ -1,9 +1,10 @@
 """collectstatic leaves out the static files of installed apps that no page links.
 
 A deploy (and the fault tests, which collect once) would otherwise spend most of a minute
-hashing and Brotli-compressing them. The pages link DSFR's bundles (dsfr/dist/dsfr and
-dsfr/dist/utility), its icons, fonts, favicons and artwork; the per-component copies of the
-same styles, the root duplicates and the legacy, print and "main" builds are never linked.
+hashing and Brotli-compressing them. The pages link DSFR's scripts (dsfr/dist/dsfr), its
+favicons and artwork, and through static/css/dsfr.css (the rules they use, see
+egts/dsfr_subset.py) its icons and fonts. DSFR's own stylesheets, whole or per component,
+are never linked.
 The API documentation is Swagger UI: ReDoc is not served.
 
 Only collecting is filtered: ``find()`` still serves every file in development.
@@ -17,12 +18,12 @@ UNLINKED = [
         for folder in ("component", "core", "layout", "scheme", "legacy", "analytics")
     ),
     "dsfr/dist/dsfr.*",
+    # The pages link static/css/dsfr.css, the part of DSFR's CSS they use (egts/dsfr_subset.py).
+    "dsfr/dist/dsfr/*.css",
+    "dsfr/dist/utility/*",
+    "css/dsfr-django-overrides.css",
     "dsfr/dist/dsfr/dsfr.legacy.*",
     "dsfr/dist/dsfr/dsfr.main.*",
-    # utility.min.css holds every per-family stylesheet of utility/.
-    "dsfr/dist/utility/*/*",
-    "dsfr/dist/utility/utility.[!m]*",
-    "dsfr/dist/utility/utility.main.*",
     "drf_spectacular_sidecar/redoc/*",
 ]
 

@@ -5,8 +5,11 @@ and a private Redis server (tests/fixtures/services.py), then stops one of them.
 both the Celery broker and the cache, as in production (.env.example).
 """
 
+import base64
+import hashlib
 import json
 import re
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -117,8 +120,8 @@ def test_every_file_a_page_links_is_collected_and_served(stack):
         status, page, _ = app.get(path)
         assert status == 200, path
         linked |= set(re.findall(r'(?:href|src)="(/static/[^"]+)"', page))
-    assert any("dsfr.min." in url for url in linked), linked
-    assert any("utility.min." in url for url in linked), linked
+    assert any("/css/dsfr." in url for url in linked), linked
+    assert any("dsfr.module.min." in url for url in linked), linked
     assert any("swagger-ui-bundle." in url for url in linked), linked
     for url in sorted(linked):
         status, _body, headers = app.get(url, headers={"Accept-Encoding": "br"})
@@ -126,6 +129,50 @@ def test_every_file_a_page_links_is_collected_and_served(stack):
         assert re.search(r"\.[0-9a-f]{12}\.", url), f"{url} is not the hashed name"
         if url.endswith((".css", ".js")):
             assert headers.get("Content-Encoding") == "br", url
+
+
+def test_in_production_every_integrity_hash_matches_the_served_file_and_the_css_applies(
+    stack, browser
+):
+    """collectstatic rewrites the url()s of a stylesheet: a hash computed for DSFR's own
+    file then fails, and the browser refuses the CSS (django-dsfr's dsfr_css did so)."""
+    app = stack["app"]
+    status, page, _ = app.get("/")
+    assert status == 200
+    tags = re.findall(r"<(?:link|script)\b[^>]*>", page)
+    assert any("stylesheet" in tag and "/css/dsfr." in tag for tag in tags), tags
+    checked = 0
+    for tag in tags:
+        integrity = re.search(r'integrity="(sha\d+)-([^"]+)"', tag)
+        if not integrity:
+            continue
+        url = re.search(r'(?:href|src)="([^"]+)"', tag).group(1)
+        with urllib.request.urlopen(app.url + url, timeout=15) as response:  # noqa: S310
+            body = response.read()
+        digest = base64.b64encode(hashlib.new(integrity.group(1), body).digest()).decode()
+        assert digest == integrity.group(2), url
+        checked += 1
+    assert checked, "no script checked: the DSFR's carry their hash"
+    context = browser.new_context(base_url=app.url)
+    try:
+        tab = context.new_page()
+        refused = []
+        tab.on("console", lambda message: refused.append(message.text))
+        tab.goto("/")
+        tab.wait_for_load_state("networkidle")
+        styles = tab.evaluate(
+            """() => ({
+              font: getComputedStyle(document.body).fontFamily,
+              container: getComputedStyle(document.querySelector(".fr-container")).maxWidth,
+              fonts: [...document.fonts].filter((f) => f.status === "loaded").length,
+            })"""
+        )
+    finally:
+        context.close()
+    assert [text for text in refused if "integrity" in text] == []
+    assert styles["font"].startswith("Marianne"), styles
+    assert styles["container"] != "none", styles
+    assert styles["fonts"] > 0, styles
 
 
 def test_redis_down_health_names_the_broker_and_pages_still_answer(stack):
