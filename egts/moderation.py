@@ -8,7 +8,6 @@ Sending mail stays with the app's service, which knows what to tell the author.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -46,6 +45,9 @@ class RejectReason(models.TextChoices):
 class Flag(models.TextChoices):
     EMAIL = "email", _("Contient une adresse électronique")
     PHONE = "phone", _("Contient un numéro de téléphone")
+    NAME = "name", _("Contient le nom d'une personne")
+    ADDRESS = "address", _("Contient une adresse postale")
+    BIRTH_DATE = "birth_date", _("Contient une date de naissance")
 
 
 # Which decision moves an item from which state to which state.
@@ -67,24 +69,14 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     },
 }
 
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# French numbers (01 23 45 67 89, 06.12.34.56.78, +33 6 12 34 56 78, 0033…) and
-# overseas ones (+262, +590…): ten digits once separators are removed.
-_PHONE_RE = re.compile(
-    r"(?<![\w])(?:(?:\+|00)\s?(?:33|262|269|508|590|594|596|687|689)[\s.\-]?(?:\(0\))?[\s.\-]?[1-9]"
-    r"|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)"
-)
-
 
 def detect_personal_data(*texts: str) -> list[str]:
-    """Flags for e-mail addresses and phone numbers found in free text."""
-    joined = "\n".join(t for t in texts if t)
-    flags = []
-    if _EMAIL_RE.search(joined):
-        flags.append(Flag.EMAIL.value)
-    if _PHONE_RE.search(joined):
-        flags.append(Flag.PHONE.value)
-    return flags
+    """Flags for the personal data found in free text: e-mail addresses, phone numbers,
+    person names, postal addresses and dates of birth (``egts.personal_data``)."""
+    from .personal_data import personal_data
+
+    found = personal_data("\n".join(t for t in texts if t))
+    return [flag.value for flag in Flag if flag.value in found]
 
 
 class ModeratedQuerySet(models.QuerySet):
