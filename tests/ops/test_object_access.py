@@ -49,6 +49,7 @@ BACK_OFFICE = {
     "synthesis-publish": (lambda w: {"pk": w["synthesis"].pk}, "national"),
     "synthesis-pdf": (lambda w: {"pk": w["synthesis"].pk}, "national"),
     "synthesis-html": (lambda w: {"pk": w["synthesis"].pk}, "national"),
+    "synthesis-topics-csv": (lambda w: {"pk": w["synthesis"].pk}, "national"),
     "group-detail": (lambda w: {"pk": w["group"].pk}, "territory"),
     "group-edit": (lambda w: {"pk": w["group"].pk}, "territory"),
     "participant-add": (lambda w: {"pk": w["group"].pk}, "territory"),
@@ -65,6 +66,10 @@ BACK_OFFICE = {
     "member-remove": (lambda w: {"slug": OTHER, "pk": w["membership"].pk}, "territory"),
     "review-edit": (lambda w: {"slug": OTHER, "pk": w["hypothesis"].pk}, "territory"),
     "report-version-pdf": (lambda w: {"slug": OTHER, "version": w["report"].version}, "territory"),
+    "report-version-topics-csv": (
+        lambda w: {"slug": OTHER, "version": w["report"].version},
+        "territory",
+    ),
 }
 # One identifier of ours with one of theirs: the view must check that they belong together.
 MIXED = {
