@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assises.models import HypothesisReview
 from tests.factories.assises import HypothesisFactory
-from tests.factories.contributions import ContributionFactory, department
+from tests.factories.contributions import ContributionFactory, analyze_contributions, department
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def contributions():
             **kwargs,
         )
 
-    return {
+    rows = {
         "here": make("13", "Hébergement d'urgence à Marseille", published=True),
         "elsewhere": make("33", "Hébergement d'urgence à Bordeaux", published=True),
         "pending": make("13", "Hébergement d'urgence en attente"),
@@ -46,6 +46,8 @@ def contributions():
             department=department("13"),
         ),
     }
+    analyze_contributions()
+    return rows
 
 
 def url(slug, hypothesis):

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from contributions.models import Contribution
 from contributions.similar import CANDIDATES, choose_query, similar_contributions
-from tests.factories.contributions import ContributionFactory, department
+from tests.factories.contributions import ContributionFactory, analyze_contributions, department
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,8 @@ def housing():
             body="Les stages manquent et la gratification décourage les établissements.",
         ),
     ]
-    analyze()
+    analyze_contributions()
     return rows
-
-
-def analyze():
-    """The look-up reads lexeme frequencies from the planner's statistics, as autovacuum
-    keeps them in production: refresh them for this test's rows, not an earlier test's
-    (test_explain leaves those of its 40,000 bulk rows, then of an empty table)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE contributions_contribution")
 
 
 def test_the_api_answers_the_closest_published_contributions(housing):
@@ -70,7 +61,7 @@ def test_at_most_five_results():
             title=f"Logement numéro {n}",
             body="Des familles attendent un logement social, l'hébergement d'urgence est plein.",
         )
-    analyze()
+    analyze_contributions()
     response = APIClient().get(URL, {"text": TEXT})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 5
@@ -129,7 +120,7 @@ def test_territory_and_exclusion(housing):
         body="Des familles attendent un logement social.",
         department=department("29"),
     )
-    analyze()
+    analyze_contributions()
     everywhere = {s.id for s in similar_contributions(TEXT)}
     assert other.pk in everywhere
     local = {s.id for s in similar_contributions(TEXT, territory_id=housing[0].territory_id)}

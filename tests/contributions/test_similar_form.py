@@ -8,7 +8,7 @@ import pytest
 
 from contributions.models import Contribution
 from tests.contributions.test_pages import SUBMIT, form_data
-from tests.factories.contributions import ContributionFactory, department
+from tests.factories.contributions import ContributionFactory, analyze_contributions, department
 from tests.factories.egts import UserFactory
 
 
@@ -47,6 +47,7 @@ def published():
         title="Hébergement des familles en attente",
         body="Les places d'hébergement pour les familles manquent.",
     )
+    analyze_contributions()
     return close, far, hidden
 
 

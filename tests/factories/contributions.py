@@ -156,3 +156,15 @@ def build_questionnaire(**fields) -> Questionnaire:
     text.condition_choice = single.choices.get(label="Oui")
     text.save(update_fields=["condition_choice"])
     return questionnaire
+
+
+def analyze_contributions() -> None:
+    """Refresh the planner's statistics of the contributions table for the rows a test made.
+    The similar-contributions look-up reads lexeme frequencies from them (pg_stats), as
+    autovacuum keeps them in production; without this, a test would read whatever an
+    earlier test or autovacuum left."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE contributions_contribution")
