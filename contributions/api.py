@@ -13,12 +13,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from egts import ratelimit, resubmission
+from egts.api import ClientRateThrottle
 from egts.models import ActorCategory, Territory
-from egts.network import client_ip
 
 from . import serializers as s
 from . import services, similar
@@ -125,14 +124,10 @@ class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
         return Response(s.contribution_created(contribution), status=status.HTTP_201_CREATED)
 
 
-class SimilarThrottle(SimpleRateThrottle):
+class SimilarThrottle(ClientRateThrottle):
     """Per client address, signed in or not: the form calls it while one types."""
 
     scope = "similar_lookup"
-
-    def get_cache_key(self, request, view):
-        ident = client_ip(request) or self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class SimilarContributions(APIView):

@@ -11,7 +11,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from . import serializers as s
@@ -20,12 +20,23 @@ from .models import Department, Policy, Region, Stage, Territory, Theme
 from .network import client_ip
 
 
-class TokenThrottle(AnonRateThrottle):
-    scope = "token"
+class ClientIpIdent:
+    """Throttles count per client address: the client behind the proxies, as for the login
+    lockout (egts/network.py), not the proxy's."""
 
     def get_ident(self, request):
-        # The client behind the proxies, as for the login lockout (egts/network.py).
         return client_ip(request) or super().get_ident(request)
+
+
+class ClientRateThrottle(ClientIpIdent, SimpleRateThrottle):
+    """Per client address, signed in or not (set ``scope``)."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenThrottle(ClientIpIdent, AnonRateThrottle):
+    scope = "token"
 
 
 def _lockout_response(request) -> Response:
