@@ -121,7 +121,9 @@ def _someone_waits_for_a_lock() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_a_worker_killed_mid_run_leaves_it_to_the_sweep_and_a_retry_resumes_it(workers, settings):
+def test_a_worker_killed_mid_run_leaves_it_to_the_sweep_and_a_retry_resumes_it(
+    workers, settings, tmp_path
+):
     """The test holds a lock on one chunk so that the worker is surely inside it when it
     is killed (SIGKILL, as the OOM killer does): the timing is the test's, not chance's."""
     from django.db import transaction
@@ -148,6 +150,15 @@ def test_a_worker_killed_mid_run_leaves_it_to_the_sweep_and_a_retry_resumes_it(w
         AnalysisChunk.objects.filter(run=run, status="done").values_list("pk", "finished_at")
     )
     assert len(done_before) == 20
+
+    # Another test's worker, on a queue of its own, restores every unacknowledged message
+    # older than its 1-second visibility timeout: it must not find this test's (each queue
+    # keeps its own keys, tests/fixtures/worker_settings.py). The suite did run such a test
+    # in parallel, and the killed worker's chunk came back here.
+    (tmp_path / "stranger").mkdir()
+    stranger = start_worker(tmp_path / "stranger", extra_env={"CELERY_VISIBILITY_TIMEOUT": "1"})
+    time.sleep(3)
+    stranger.stop()
 
     # A second worker takes the chunks still in the queue; the one the killed worker held
     # stays unacknowledged, so the run waits, `running`…
