@@ -197,6 +197,37 @@ def test_annex_ranges_are_capped_in_the_pdf_figures(national_run):
     assert annex["more"] is True
 
 
+def test_annex_counts_and_ranges_leave_out_contributions_unpublished_since_the_run(national_run):
+    from egts.moderation import ModerationStatus
+
+    topic = TopicFactory(run=national_run["run"], label="thème suivi")
+    batch = _published(5)
+    add_members(topic, batch)
+    hidden = batch[2]
+    type(hidden).objects.filter(pk=hidden.pk).update(status=ModerationStatus.REJECTED)
+    annex = next(t for t in analysis_figures()["topics"] if t["id"] == topic.pk)["annex"]
+    ids = [c.pk for c in batch]
+    assert annex["count"] == 4
+    assert annex["ranges"] == [[ids[0], ids[1]], [ids[3], ids[4]]]
+    assert annex["more"] is False
+
+
+def test_annex_ranges_stop_where_the_ids_read_per_topic_stop_and_say_more(
+    national_run, monkeypatch
+):
+    from assises.services import synthesis_topics
+
+    monkeypatch.setattr(synthesis_topics, "IDS_READ_PER_TOPIC", 3)
+    topic = TopicFactory(run=national_run["run"], label="thème long")
+    batch = _published(7)
+    add_members(topic, batch)
+    annex = next(t for t in analysis_figures()["topics"] if t["id"] == topic.pk)["annex"]
+    ids = sorted(c.pk for c in batch)
+    assert annex["count"] == 7
+    assert annex["ranges"] == [[ids[0], ids[2]]]
+    assert annex["more"] is True
+
+
 def test_the_public_page_charts_the_topic_map_with_its_table_and_suppression(
     national_run, roles, client, django_capture_on_commit_callbacks
 ):

@@ -333,7 +333,9 @@ def _national_analysis(user) -> float:
     )
     AnalysisRun.objects.filter(pk=run.pk).update(documents=_published_contributions())
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE analysis_topicmembership")
+        # What autovacuum does after a run's bulk insert (its insert threshold): statistics,
+        # and the visibility map that lets the annex count from the index alone.
+        cursor.execute("VACUUM ANALYZE analysis_topicmembership")
     return time.perf_counter() - started
 
 
@@ -344,10 +346,11 @@ def _annex_csv_seconds(synthesis) -> tuple[float, int]:
 
     labels = {code: t["label"] for code, t in synthesis.figures["by_theme"].items()}
     started = time.perf_counter()
-    rows = sum(
-        1 for _ in csv_lines(CSV_HEADER, topic_annex_rows(synthesis.figures["analysis"], labels))
+    lines = sum(
+        piece.count("\n")
+        for piece in csv_lines(CSV_HEADER, topic_annex_rows(synthesis.figures["analysis"], labels))
     )
-    return time.perf_counter() - started, rows - 1
+    return time.perf_counter() - started, lines - 1
 
 
 def _peak_memory_kib(pid: int) -> int:
