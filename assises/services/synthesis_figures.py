@@ -47,30 +47,24 @@ def _territory_rows() -> list[Territory]:
     )
 
 
-def synthesis_figures() -> dict:
-    """A JSON-ready snapshot of everything the synthesis shows."""
-    territories = _territory_rows()
+def _empty_territory(t: Territory) -> dict:
+    return {
+        "name": t.name,
+        "contributions": 0,
+        "contributions_online": 0,
+        "contributions_offline": 0,
+        "practices": 0,
+        "responses": 0,
+        "proposals": 0,
+        "working_groups": 0,
+        "meetings": 0,
+    }
+
+
+def _by_territory(territories, contributions, practices, forwarded) -> tuple[dict, dict, dict]:
+    """(per territory, without territory, per source) counts: one GROUP BY per kind."""
     slug_of = {t.pk: t.slug for t in territories}
-    themes = list(Theme.objects.order_by("order"))
-    policies = list(Policy.objects.order_by("order"))
-    contributions = Contribution.objects.published()
-    practices = Practice.objects.published()
-    forwarded = Proposal.objects.filter(status=ProposalStatus.FORWARDED)
-
-    def empty_territory(t: Territory) -> dict:
-        return {
-            "name": t.name,
-            "contributions": 0,
-            "contributions_online": 0,
-            "contributions_offline": 0,
-            "practices": 0,
-            "responses": 0,
-            "proposals": 0,
-            "working_groups": 0,
-            "meetings": 0,
-        }
-
-    by_territory = {t.slug: empty_territory(t) for t in territories}
+    by_territory = {t.slug: _empty_territory(t) for t in territories}
     national = {
         "contributions": 0,
         "contributions_online": 0,
@@ -85,49 +79,45 @@ def synthesis_figures() -> dict:
 
     by_source: dict[str, int] = dict.fromkeys(ContributionSource.values, 0)
     for row in _grouped(contributions, "territory_id", "source", n=Count("id")):
-        add(row["territory_id"], "contributions", row["n"])
         online = row["source"] == ContributionSource.ONLINE
-        add(
-            row["territory_id"],
-            "contributions_online" if online else "contributions_offline",
-            row["n"],
-        )
+        add(row["territory_id"], "contributions", row["n"])
+        add(row["territory_id"], f"contributions_{'online' if online else 'offline'}", row["n"])
         by_source[row["source"]] = by_source.get(row["source"], 0) + row["n"]
-    for row in _grouped(practices, "territory_id", n=Count("id")):
-        add(row["territory_id"], "practices", row["n"])
-    for row in _grouped(Response.objects.all(), "territory_id", n=Count("id")):
-        add(row["territory_id"], "responses", row["n"])
-    for row in _grouped(forwarded, "territory_id", n=Count("id")):
-        add(row["territory_id"], "proposals", row["n"])
-    for row in _grouped(
-        WorkingGroup.objects.exclude(territory=None), "territory_id", n=Count("id")
+    for key, queryset, field in (
+        ("practices", practices, "territory_id"),
+        ("responses", Response.objects.all(), "territory_id"),
+        ("proposals", forwarded, "territory_id"),
+        ("working_groups", WorkingGroup.objects.exclude(territory=None), "territory_id"),
+        ("meetings", Meeting.objects.exclude(group__territory=None), "group__territory_id"),
     ):
-        add(row["territory_id"], "working_groups", row["n"])
-    for row in _grouped(
-        Meeting.objects.exclude(group__territory=None), "group__territory_id", n=Count("id")
-    ):
-        add(row["group__territory_id"], "meetings", row["n"])
+        for row in _grouped(queryset, field, n=Count("id")):
+            add(row[field], key, row["n"])
+    return by_territory, national, by_source
 
+
+def _by_theme(themes, contributions, practices, forwarded) -> dict[str, dict]:
     by_theme = {
         t.code: {"label": t.label, "contributions": 0, "practices": 0, "proposals": 0}
         for t in themes
     }
-    for row in _grouped(contributions, "themes__code", n=Count("id")):
-        if row["themes__code"] in by_theme:
-            by_theme[row["themes__code"]]["contributions"] = row["n"]
-    for row in _grouped(practices, "themes__code", n=Count("id")):
-        if row["themes__code"] in by_theme:
-            by_theme[row["themes__code"]]["practices"] = row["n"]
+    for key, queryset in (("contributions", contributions), ("practices", practices)):
+        for row in _grouped(queryset, "themes__code", n=Count("id")):
+            if row["themes__code"] in by_theme:
+                by_theme[row["themes__code"]][key] = row["n"]
     for row in _grouped(forwarded, "theme_id", n=Count("id")):
         by_theme[row["theme_id"]]["proposals"] = row["n"]
+    return by_theme
 
-    by_actor_category = dict.fromkeys(ActorCategory.values, 0)
-    for row in _grouped(contributions, "actor_category", n=Count("id")):
-        by_actor_category[row["actor_category"]] = row["n"]
-    responses_by_actor_category = dict.fromkeys(ActorCategory.values, 0)
-    for row in _grouped(Response.objects.all(), "actor_category", n=Count("id")):
-        responses_by_actor_category[row["actor_category"]] = row["n"]
 
+def _by_actor_category(queryset) -> dict[str, int]:
+    counts = dict.fromkeys(ActorCategory.values, 0)
+    for row in _grouped(queryset, "actor_category", n=Count("id")):
+        counts[row["actor_category"]] = row["n"]
+    return counts
+
+
+def _theme_policy(themes, policies, contributions, forwarded) -> dict[str, dict]:
+    """Theme × policy: contributions and forwarded proposals per cell."""
     theme_policy = {
         t.code: {p.code: {"contributions": 0, "proposals": 0} for p in policies} for t in themes
     }
@@ -142,24 +132,38 @@ def synthesis_figures() -> dict:
             cell["contributions"] = row["n"]
     for row in _grouped(forwarded, "theme_id", "policy_id", n=Count("id")):
         theme_policy[row["theme_id"]][row["policy_id"]]["proposals"] = row["n"]
+    return theme_policy
 
-    proposal_list = _forwarded_proposals(forwarded, slug_of)
+
+def synthesis_figures() -> dict:
+    """A JSON-ready snapshot of everything the synthesis shows."""
+    territories = _territory_rows()
+    slug_of = {t.pk: t.slug for t in territories}
+    themes = list(Theme.objects.order_by("order"))
+    policies = list(Policy.objects.order_by("order"))
+    contributions = Contribution.objects.published()
+    practices = Practice.objects.published()
+    forwarded = Proposal.objects.filter(status=ProposalStatus.FORWARDED)
+    by_territory, national, by_source = _by_territory(
+        territories, contributions, practices, forwarded
+    )
+    rows = list(by_territory.values())
     return {
         "contributions": sum(by_source.values()),
-        "practices": sum(t["practices"] for t in by_territory.values()) + national["practices"],
-        "responses": sum(t["responses"] for t in by_territory.values()) + national["responses"],
-        "proposals": sum(t["proposals"] for t in by_territory.values()),
+        "practices": sum(t["practices"] for t in rows) + national["practices"],
+        "responses": sum(t["responses"] for t in rows) + national["responses"],
+        "proposals": sum(t["proposals"] for t in rows),
         "by_territory": by_territory,
         "without_territory": national,
-        "by_theme": by_theme,
-        "by_actor_category": by_actor_category,
-        "responses_by_actor_category": responses_by_actor_category,
+        "by_theme": _by_theme(themes, contributions, practices, forwarded),
+        "by_actor_category": _by_actor_category(contributions),
+        "responses_by_actor_category": _by_actor_category(Response.objects.all()),
         "by_source": by_source,
-        "theme_policy": theme_policy,
+        "theme_policy": _theme_policy(themes, policies, contributions, forwarded),
         "policies": {p.code: p.label for p in policies},
         "territories": _territory_annex(territories),
         "hypotheses": _hypotheses(territories),
-        "proposal_list": proposal_list,
+        "proposal_list": _forwarded_proposals(forwarded, slug_of),
         "convergences": _convergences(forwarded, slug_of),
         "inspiring_practices": _inspiring_practices(practices, themes, slug_of),
         "practice_list": _published_practices(practices, slug_of),

@@ -179,85 +179,91 @@ def topics_context(frozen: dict | None, theme_labels: dict[str, str]) -> dict | 
     }
 
 
-def report_context(*, synthesis: Synthesis) -> dict:
-    f = synthesis.figures
-    actor_labels = dict(ActorCategory.choices)
-    source_labels = dict(ContributionSource.choices)
+def _proposals_by_theme(f: dict, names: dict[str, str]) -> dict[str, list[dict]]:
     level_labels = dict(Level.choices)
     priority_labels = dict(Priority.choices)
-    verdict_labels = dict(Verdict.choices)
-    territories = f["territories"]
-    names = {t["slug"]: t["name"] for t in territories}
-    order = {t["slug"]: index for index, t in enumerate(territories)}
-    themes = f["by_theme"]
-    policies = f["policies"]
-
-    proposals_by_theme: dict[str, list[dict]] = {code: [] for code in themes}
+    out: dict[str, list[dict]] = {code: [] for code in f["by_theme"]}
     for p in f["proposal_list"]:
-        proposals_by_theme.setdefault(p["theme_id"], []).append(
+        out.setdefault(p["theme_id"], []).append(
             {
                 **p,
                 "territory_name": names.get(p["territory"], _("National")),
-                "policy_label": policies.get(p["policy_id"], ""),
+                "policy_label": f["policies"].get(p["policy_id"], ""),
                 "level_label": level_labels.get(p["level"], p["level"]),
                 "priority_label": priority_labels.get(p["priority"], p["priority"]),
             }
         )
-    hypotheses_by_theme: dict[str, list[dict]] = {code: [] for code in themes}
+    return out
+
+
+def _hypotheses_by_theme(f: dict) -> dict[str, list[dict]]:
+    """Each theme's hypotheses, with one verdict cell per territory (in their order)."""
+    verdict_labels = dict(Verdict.choices)
+    out: dict[str, list[dict]] = {code: [] for code in f["by_theme"]}
     for h in f["hypotheses"]:
-        hypotheses_by_theme.setdefault(h["theme"], []).append(
+        out.setdefault(h["theme"], []).append(
             {
                 "statement": h["statement"],
-                "policy": policies.get(h["policy"], ""),
+                "policy": f["policies"].get(h["policy"], ""),
                 "cells": [
-                    verdict_labels.get(h["verdicts"].get(t["slug"], ""), "—") for t in territories
+                    verdict_labels.get(h["verdicts"].get(t["slug"], ""), "—")
+                    for t in f["territories"]
                 ],
             }
         )
-    analysis = topics_context(
-        f.get("analysis"), {code: theme["label"] for code, theme in themes.items()}
-    )
-    theme_sections = [
+    return out
+
+
+def _theme_sections(f: dict, names: dict[str, str], analysis: dict | None) -> list[dict]:
+    """One section per theme: its figures, hypotheses, practices, proposals and topics."""
+    hypotheses = _hypotheses_by_theme(f)
+    proposals = _proposals_by_theme(f, names)
+    return [
         {
             "code": code,
             "label": theme["label"],
             "figures": {k: _number(theme[k]) for k in ("contributions", "practices", "proposals")},
             "sentence": _theme_sentence(theme),
-            "hypotheses": hypotheses_by_theme.get(code, []),
+            "hypotheses": hypotheses.get(code, []),
             "practices": [
                 {**p, "territory_name": names.get(p["territory"], _("National"))}
                 for p in f["inspiring_practices"].get(code, [])
             ],
-            "proposals": proposals_by_theme.get(code, []),
+            "proposals": proposals.get(code, []),
             "topics": analysis["by_theme"].get(code, []) if analysis else [],
         }
-        for code, theme in themes.items()
+        for code, theme in f["by_theme"].items()
     ]
-    by_territory = f["by_territory"]
-    charts = {
+
+
+def _charts(f: dict) -> dict[str, dict]:
+    actor_labels = dict(ActorCategory.choices)
+    source_labels = dict(ContributionSource.choices)
+    contributions = _("Contributions")
+    return {
         "territory": bar_chart(
             "territory",
             _("Contributions publiées par territoire"),
-            [(v["name"], v["contributions"]) for v in by_territory.values()],
-            unit=_("Contributions"),
+            [(v["name"], v["contributions"]) for v in f["by_territory"].values()],
+            unit=contributions,
         ),
         "actor": bar_chart(
             "actor",
             _("Contributions publiées par catégorie d'acteur"),
             [(str(actor_labels[c]), n) for c, n in f["by_actor_category"].items()],
-            unit=_("Contributions"),
+            unit=contributions,
         ),
         "theme": bar_chart(
             "theme",
             _("Contributions publiées par thème transverse"),
-            [(t["label"], t["contributions"]) for t in themes.values()],
-            unit=_("Contributions"),
+            [(t["label"], t["contributions"]) for t in f["by_theme"].values()],
+            unit=contributions,
         ),
         "source": bar_chart(
             "source",
             _("Contributions publiées par origine"),
             [(str(source_labels.get(c, c)), n) for c, n in f["by_source"].items()],
-            unit=_("Contributions"),
+            unit=contributions,
         ),
         "respondents": bar_chart(
             "respondents",
@@ -266,66 +272,60 @@ def report_context(*, synthesis: Synthesis) -> dict:
             unit=_("Répondants"),
         ),
     }
+
+
+def _key_figures(f: dict) -> list[dict]:
+    return [
+        _key_figure(f["contributions"], _("contribution publiée"), _("contributions publiées")),
+        _key_figure(
+            f["practices"],
+            _("pratique significative publiée"),
+            _("pratiques significatives publiées"),
+        ),
+        _key_figure(
+            f["responses"], _("répondant au questionnaire"), _("répondants au questionnaire")
+        ),
+        _key_figure(
+            f["proposals"],
+            _("proposition transmise par les territoires"),
+            _("propositions transmises par les territoires"),
+        ),
+    ]
+
+
+def _matrix(f: dict) -> list[dict]:
+    """Theme × policy: contributions and proposals per cell."""
+    return [
+        {
+            "label": f["by_theme"][code]["label"],
+            "cells": [
+                {
+                    "contributions": _number(cell["contributions"]),
+                    "proposals": _number(cell["proposals"]),
+                }
+                for cell in row.values()
+            ],
+        }
+        for code, row in f["theme_policy"].items()
+    ]
+
+
+def _territories(f: dict) -> list[dict]:
+    by_territory = f["by_territory"]
+    return [
+        {
+            **t,
+            "working_groups": _number(by_territory.get(t["slug"], {}).get("working_groups")),
+            "meetings": _number(by_territory.get(t["slug"], {}).get("meetings")),
+        }
+        for t in f["territories"]
+    ]
+
+
+def _listed(f: dict, names: dict[str, str]) -> dict:
+    """The practices and proposals the PDF lists in full, and whether that is all of them."""
+    order = {t["slug"]: index for index, t in enumerate(f["territories"])}
     return {
-        "synthesis": synthesis,
-        "f": f,
-        "totals": {
-            k: _number(f[k]) for k in ("contributions", "practices", "responses", "proposals")
-        },
-        "key_figures": [
-            _key_figure(f["contributions"], _("contribution publiée"), _("contributions publiées")),
-            _key_figure(
-                f["practices"],
-                _("pratique significative publiée"),
-                _("pratiques significatives publiées"),
-            ),
-            _key_figure(
-                f["responses"], _("répondant au questionnaire"), _("répondants au questionnaire")
-            ),
-            _key_figure(
-                f["proposals"],
-                _("proposition transmise par les territoires"),
-                _("propositions transmises par les territoires"),
-            ),
-        ],
-        "territory_rows": [
-            {"slug": slug, **{k: _number(v) if isinstance(v, int) else v for k, v in row.items()}}
-            for slug, row in by_territory.items()
-        ],
-        "charts": charts,
-        "theme_sections": theme_sections,
-        "territory_names": [t["name"] for t in territories],
-        "matrix": [
-            {
-                "label": themes[code]["label"],
-                "cells": [
-                    {
-                        "contributions": _number(cell["contributions"]),
-                        "proposals": _number(cell["proposals"]),
-                    }
-                    for cell in row.values()
-                ],
-            }
-            for code, row in f["theme_policy"].items()
-        ],
-        "policy_labels": list(policies.values()),
-        "convergences": [
-            {
-                **c,
-                "theme_label": themes.get(c["theme"], {}).get("label", c["theme"]),
-                "territory_names": [names.get(s, s) for s in c["territories"]],
-            }
-            for c in f["convergences"]
-        ],
-        "questionnaires": [_questionnaire(q, i) for i, q in enumerate(f["questionnaires"])],
-        "territories": [
-            {
-                **t,
-                "working_groups": _number(by_territory.get(t["slug"], {}).get("working_groups")),
-                "meetings": _number(by_territory.get(t["slug"], {}).get("meetings")),
-            }
-            for t in territories
-        ],
         "practice_list": sorted(
             (
                 {**p, "territory_name": names.get(p["territory"], _("National"))}
@@ -339,6 +339,44 @@ def report_context(*, synthesis: Synthesis) -> dict:
         "proposals_total": _number(f["proposals"]),
         "proposals_listed": _number(len(f["proposal_list"])),
         "proposals_all_listed": len(f["proposal_list"]) >= (f["proposals"] or 0),
+    }
+
+
+def report_context(*, synthesis: Synthesis) -> dict:
+    """What the synthesis templates (HTML and PDF) show, from its frozen figures alone."""
+    f = synthesis.figures
+    themes = f["by_theme"]
+    names = {t["slug"]: t["name"] for t in f["territories"]}
+    analysis = topics_context(
+        f.get("analysis"), {code: theme["label"] for code, theme in themes.items()}
+    )
+    return {
+        "synthesis": synthesis,
+        "f": f,
+        "totals": {
+            k: _number(f[k]) for k in ("contributions", "practices", "responses", "proposals")
+        },
+        "key_figures": _key_figures(f),
+        "territory_rows": [
+            {"slug": slug, **{k: _number(v) if isinstance(v, int) else v for k, v in row.items()}}
+            for slug, row in f["by_territory"].items()
+        ],
+        "charts": _charts(f),
+        "theme_sections": _theme_sections(f, names, analysis),
+        "territory_names": [t["name"] for t in f["territories"]],
+        "matrix": _matrix(f),
+        "policy_labels": list(f["policies"].values()),
+        "convergences": [
+            {
+                **c,
+                "theme_label": themes.get(c["theme"], {}).get("label", c["theme"]),
+                "territory_names": [names.get(s, s) for s in c["territories"]],
+            }
+            for c in f["convergences"]
+        ],
+        "questionnaires": [_questionnaire(q, i) for i, q in enumerate(f["questionnaires"])],
+        "territories": _territories(f),
+        **_listed(f, names),
         "analysis": analysis,
         "topics_csv": {
             "public": reverse("synthesis-public-topics-csv", args=[synthesis.version]),
