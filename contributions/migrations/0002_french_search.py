@@ -1,45 +1,14 @@
-"""French full-text search on PostgreSQL: unaccent, a french_unaccent configuration, a GIN index.
-
-Other databases (SQLite in development) search with a substring match and need none of it.
-"""
+"""French full-text search on PostgreSQL (egts/search_migration.py): the french_unaccent
+configuration and a GIN index on the search vector. SQLite needs none of it."""
 
 from django.db import migrations
 
-FORWARD = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    """
-    DO $$
-    BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'french_unaccent') THEN
-        CREATE TEXT SEARCH CONFIGURATION french_unaccent ( COPY = french );
-        ALTER TEXT SEARCH CONFIGURATION french_unaccent
-          ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
-      END IF;
-    END
-    $$;
-    """,
-    "CREATE INDEX IF NOT EXISTS contribution_search_gin "
-    "ON contributions_contribution USING gin (search_vector)",
-]
-# The configuration stays: the practices app uses the same one.
-BACKWARD = ["DROP INDEX IF EXISTS contribution_search_gin"]
-
-
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in FORWARD:
-        schema_editor.execute(statement)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in BACKWARD:
-        schema_editor.execute(statement)
+from egts.search_migration import french_search
 
 
 class Migration(migrations.Migration):
     dependencies = [("contributions", "0001_initial")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        french_search(table="contributions_contribution", index="contribution_search_gin")
+    ]
