@@ -24,21 +24,67 @@ from .synthesis_report import topics_context
 from .synthesis_topics import analysis_figures
 
 
-def report_content(*, territory: Territory) -> dict:
-    """JSON-ready content of the three parts the national template imposes."""
-    assise = Assise.objects.with_territory().get(territory=territory)
+def _reviewed_hypotheses(territory: Territory) -> list[dict]:
+    """Every published hypothesis with this territory's verdict on it (blank if none)."""
     hypotheses = Hypothesis.objects.published().select_related("theme", "policy")
     reviews = {r.hypothesis_id: r for r in HypothesisReview.objects.filter(territory=territory)}
+    rows = []
+    for h in hypotheses:
+        review = reviews.get(h.pk)
+        rows.append(
+            {
+                "statement": h.statement,
+                "theme": h.theme.label,
+                "policy": h.policy.label,
+                "verdict": review.get_verdict_display() if review else "",
+                "argument": review.argument if review else "",
+                "refined_statement": review.refined_statement if review else "",
+            }
+        )
+    return rows
+
+
+def _attendance(territory: Territory) -> list[dict]:
+    """People who attended the territory's meetings, per actor category (present ones)."""
     attendance: dict[str, int] = {}
     for meeting in Meeting.objects.filter(group__territory=territory).only("attendance"):
         for code, n in meeting.attendance.items():
             attendance[code] = attendance.get(code, 0) + n
-    counts = territory_counts([territory.pk])[territory.pk]
+    return [
+        {"category": str(label), "count": attendance[code]}
+        for code, label in ActorCategory.choices
+        if attendance.get(code)
+    ]
+
+
+def _recommendations(territory: Territory) -> list[dict]:
     proposals = (
         Proposal.objects.filter(territory=territory)
         .ranked()
         .select_related("theme", "policy", "working_group")
     )
+    return [
+        {
+            "rank": p.rank,
+            "title": p.title,
+            "description": p.description,
+            "theme": p.theme.label,
+            "policy": p.policy.label,
+            "level": p.get_level_display(),
+            "owner": p.owner,
+            "priority": p.get_priority_display(),
+            "deadline": p.deadline.isoformat() if p.deadline else "",
+            "indicators": p.indicators,
+            "working_group": p.working_group.name if p.working_group else "",
+        }
+        for p in proposals
+    ]
+
+
+def report_content(*, territory: Territory) -> dict:
+    """JSON-ready content of the three parts the national template imposes."""
+    assise = Assise.objects.with_territory().get(territory=territory)
+    counts = territory_counts([territory.pk])[territory.pk]
     return {
         "territory": {"slug": territory.slug, "name": territory.name},
         "theme": assise.territory.theme.label,
@@ -47,19 +93,7 @@ def report_content(*, territory: Territory) -> dict:
         "assises_date": territory.assises_date.isoformat() if territory.assises_date else "",
         "dates_note": territory.dates_note,
         "diagnosis": {
-            "hypotheses": [
-                {
-                    "statement": h.statement,
-                    "theme": h.theme.label,
-                    "policy": h.policy.label,
-                    "verdict": reviews[h.pk].get_verdict_display() if h.pk in reviews else "",
-                    "argument": reviews[h.pk].argument if h.pk in reviews else "",
-                    "refined_statement": (
-                        reviews[h.pk].refined_statement if h.pk in reviews else ""
-                    ),
-                }
-                for h in hypotheses
-            ],
+            "hypotheses": _reviewed_hypotheses(territory),
             "figures": {
                 "contributions": counts["contributions_published"],
                 "practices": counts["practices_published"],
@@ -67,31 +101,12 @@ def report_content(*, territory: Territory) -> dict:
                 "working_groups": counts["working_groups"],
                 "meetings": Meeting.objects.filter(group__territory=territory).count(),
             },
-            "attendance": [
-                {"category": str(label), "count": attendance.get(code, 0)}
-                for code, label in ActorCategory.choices
-                if attendance.get(code)
-            ],
+            "attendance": _attendance(territory),
         },
         "practices": _inspiring_practices(territory),
         # The latest finished analysis of the territory's own texts, frozen on submission.
         "analysis": analysis_figures(territory=territory),
-        "recommendations": [
-            {
-                "rank": p.rank,
-                "title": p.title,
-                "description": p.description,
-                "theme": p.theme.label,
-                "policy": p.policy.label,
-                "level": p.get_level_display(),
-                "owner": p.owner,
-                "priority": p.get_priority_display(),
-                "deadline": p.deadline.isoformat() if p.deadline else "",
-                "indicators": p.indicators,
-                "working_group": p.working_group.name if p.working_group else "",
-            }
-            for p in proposals
-        ],
+        "recommendations": _recommendations(territory),
     }
 
 
