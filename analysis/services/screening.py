@@ -25,6 +25,7 @@ from egts.moderation import (
     FRAGMENT_LABELS,
     Flag,
     ModerationStatus,
+    detect_personal_data,
     flagged_fragments,
     highlighted_html,
 )
@@ -88,6 +89,26 @@ def contribution_screen(*, contribution_id: int) -> ModerationCheck | None:
             for pk, score in copies
         )
     return check
+
+
+def practice_screen_names(*, practice_id: int) -> bool:
+    """A practice's flags with spaCy's person names, once it is sent to moderation (the
+    request found the patterns only). False if it changed meanwhile or is gone."""
+    from practices.models import PUBLIC_TEXT_FIELDS, Practice
+
+    read = Practice.objects.filter(pk=practice_id).only("pk", *PUBLIC_TEXT_FIELDS).first()
+    if read is None:
+        return False
+    texts = {name: getattr(read, name) for name in PUBLIC_TEXT_FIELDS}
+    flags = detect_personal_data(*texts.values())
+    with transaction.atomic():
+        practice = (
+            Practice.objects.select_for_update().filter(pk=read.pk, **texts).only("pk").first()
+        )
+        if practice is None:
+            return False
+        Practice.objects.filter(pk=practice.pk).update(flags=flags)
+    return True
 
 
 def _campaign_sizes(published_ids: set[int]) -> dict[int, int]:
