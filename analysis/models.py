@@ -488,3 +488,7 @@ class SignatureBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution_id}:{self.key}"
+
+
+# Registered with the app from here (see the module).
+from .screening_models import ModerationCheck, NearCopy  # noqa: E402, F401

@@ -23,6 +23,7 @@ from .services.runs import (
     analysis_resume,
     analysis_start,
 )
+from .services.screening import practice_screen_names
 
 # Fitting reads the whole sample at once: it may take longer than an ordinary task.
 FIT_SOFT_LIMIT = getattr(settings, "ANALYSIS_FIT_SOFT_TIME_LIMIT", 1800)
@@ -111,3 +112,15 @@ def finalise_run(run_id: int) -> str:
 @shared_task(name="analysis.fail_stale_runs")
 def fail_stale_runs() -> int:
     return analyses_fail_stale()
+
+
+@shared_task(
+    name="analysis.screen_practice_names",
+    soft_time_limit=120,
+    time_limit=150,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def screen_practice_names(practice_id: int) -> str:
+    """spaCy's person names in a practice sent to moderation (too slow for its request)."""
+    return "screened" if practice_screen_names(practice_id=practice_id) else "skipped"

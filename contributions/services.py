@@ -87,7 +87,7 @@ def contribution_submit(
         actor_category=actor_category,
         source=source,
         author=author if signed_in else None,
-        flags=detect_personal_data(title, body),
+        flags=detect_personal_data(title, body, with_names=False),  # names: the task
         status=ModerationStatus.PENDING,
         submitted_at=timezone.now(),
     )
@@ -95,11 +95,24 @@ def contribution_submit(
     policy_codes = list(dict.fromkeys(policy.pk for policy in policies))
     if signed_in and connection.vendor == "postgresql":
         if _insert_unless_resent(contribution, theme_codes, policy_codes):
+            _send_after_commit("screen_contribution", contribution.pk)
             return contribution
         earlier = _same_contribution(contribution)
         if earlier is not None:
             return earlier
     return _submit_with_orm(contribution, theme_codes, policy_codes)
+
+
+def _send_after_commit(task: str, *args) -> None:
+    """Queue a task of ``contributions.tasks`` once the transaction commits (at once outside
+    one). A broker that cannot be reached is logged, never the submitter's error."""
+
+    def send():
+        from . import tasks
+
+        getattr(tasks, task).delay(*args)
+
+    transaction.on_commit(send, robust=True)
 
 
 def _same_contribution(contribution: Contribution) -> Contribution | None:
@@ -309,6 +322,7 @@ def _submit_with_orm(contribution: Contribution, theme_codes, policy_codes) -> C
 @transaction.atomic
 def _insert_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
     contribution.save(force_insert=True)
+    _send_after_commit("screen_contribution", contribution.pk)
     contribution.theme_codes = _link(
         Contribution.themes.through, contribution, "theme_id", theme_codes
     )
@@ -351,8 +365,9 @@ def contribution_update(
     contribution.department = department
     contribution.territory_id = department.region.territory_id if department else None
     contribution.actor_category = actor_category
-    contribution.flags = detect_personal_data(title, body)
+    contribution.flags = detect_personal_data(title, body, with_names=False)
     contribution.save()
+    _send_after_commit("screen_contribution", contribution.pk)
     contribution.themes.set(themes)
     contribution.policies.set(policies)
     return contribution
@@ -436,6 +451,8 @@ def contribution_moderate(
         update_fields=update_fields,
     )
     refresh_search_vectors([contribution.pk])
+    if contribution.status == ModerationStatus.PUBLISHED:
+        _send_after_commit("refresh_signatures", [contribution.pk])
     transaction.on_commit(lambda: _notify_author(contribution))
     return contribution
 
@@ -466,6 +483,7 @@ def contributions_bulk_moderate(
         for contribution in missing:
             contribution.published_body = contribution.body
         Contribution.objects.bulk_update(missing, ["published_body"], batch_size=500)
+        _send_after_commit("refresh_signatures", [c.pk for c in contributions])
     refresh_search_vectors(c.pk for c in contributions)
     authors = {
         u.pk: u

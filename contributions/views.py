@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from analysis.services.screening import moderation_page_screening
 from egts import ratelimit, resubmission
 from egts.cache import public_page
 from egts.models import Department
@@ -283,6 +284,7 @@ def contribution_moderate(request, pk: int):
         {
             "form": form,
             "contribution": contribution,
+            "screening": moderation_page_screening(contribution),
             "breadcrumb_data": {
                 "links": [
                     {"url": reverse("contributions:list"), "title": _("Contributions")},

@@ -97,29 +97,60 @@ def _plausible_name(entity) -> bool:
     return False
 
 
-def names(text: str) -> list[str]:
-    """Person names in ``text`` (spaCy PER entities that look like names, titled names)."""
-    found = [m.group() for m in _TITLE_NAME.finditer(text)]
+def _name_spans(text: str, *, with_model: bool = True) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _TITLE_NAME.finditer(text)]
+    if not with_model:
+        return spans
     try:
         doc = _pipeline()(text)
     except (ImportError, OSError) as error:  # the model package missing or unreadable
         logger.error("Person names not checked, spaCy's French pipeline failed: %s", error)
-        return found
-    found.extend(e.text for e in doc.ents if e.label_ == "PER" and _plausible_name(e))
+        return spans
+    spans.extend(
+        (e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER" and _plausible_name(e)
+    )
+    return spans
+
+
+def names(text: str) -> list[str]:
+    """Person names in ``text`` (spaCy PER entities that look like names, titled names)."""
+    return [text[start:end] for start, end in _name_spans(text)]
+
+
+def _pattern_spans(text: str) -> list[tuple[int, int, str]]:
+    found = [(*m.span(), "email") for m in _EMAIL.finditer(text)]
+    found += [(*m.span(), "phone") for m in _PHONE.finditer(text)]
+    found += [(*m.span(), "address") for p in (_ADDRESS, _POSTCODE_TOWN) for m in p.finditer(text)]
+    found += [(*m.span(), "birth_date") for p in (_BIRTH, _BIRTH_YEAR) for m in p.finditer(text)]
     return found
 
 
-def personal_data(text: str) -> set[str]:
-    """Which kinds of personal data ``text`` carries (subset of ``KINDS``)."""
-    kinds: set[str] = set()
-    if _EMAIL.search(text):
-        kinds.add("email")
-    if _PHONE.search(text):
-        kinds.add("phone")
-    if _ADDRESS.search(text) or _POSTCODE_TOWN.search(text):
-        kinds.add("address")
-    if _BIRTH.search(text) or _BIRTH_YEAR.search(text):
-        kinds.add("birth_date")
-    if text.strip() and names(text):
+def fragments(text: str, *, with_names: bool = True) -> list[tuple[int, int, str]]:
+    """Where personal data sits in ``text``: (start, end, kind) in text order, overlaps
+    merged into the first one. ``with_names=False`` leaves out spaCy's recogniser (titled
+    names are still found): what a request may afford, the model being slow to load."""
+    spans = _pattern_spans(text)
+    if text.strip():
+        spans += [(*span, "name") for span in _name_spans(text, with_model=with_names)]
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The spans in text order, each overlap merged into the span that starts first."""
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted(spans):
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), last[2])
+        else:
+            merged.append((start, end, kind))
+    return merged
+
+
+def personal_data(text: str, *, with_names: bool = True) -> set[str]:
+    """Which kinds of personal data ``text`` carries (subset of ``KINDS``); ``with_names=False``
+    as in ``fragments``."""
+    kinds = {kind for _start, _end, kind in _pattern_spans(text)}
+    if text.strip() and _name_spans(text, with_model=with_names):
         kinds.add("name")
     return kinds

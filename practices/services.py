@@ -20,6 +20,7 @@ from egts.cache import expire_public_tags
 from egts.models import Territory
 from egts.moderation import (
     Decision,
+    Flag,
     ModerationError,
     ModerationStatus,
     RejectReason,
@@ -73,7 +74,20 @@ def _catalogue_changed(practice: Practice) -> None:
 
 
 def _flags(practice: Practice) -> list[str]:
-    return detect_personal_data(*(getattr(practice, name) for name in PUBLIC_TEXT_FIELDS))
+    """The pattern flags only: spaCy's names are left to a task after commit (below)."""
+    kept = [Flag.NAME] if Flag.NAME in practice.flags else []
+    found = detect_personal_data(
+        *(getattr(practice, name) for name in PUBLIC_TEXT_FIELDS), with_names=False
+    )
+    # A name the task found stays until it looks again at the new text.
+    return [flag.value for flag in Flag if flag.value in {*found, *kept}]
+
+
+def _screen_names_after_commit(practice: Practice) -> None:
+    from analysis.tasks import screen_practice_names
+
+    pk = practice.pk
+    transaction.on_commit(lambda: screen_practice_names.delay(pk), robust=True)
 
 
 def _check_author(*, practice: Practice, author) -> None:
@@ -219,6 +233,7 @@ def practice_submit(*, practice: Practice, author) -> Practice:
         raise ValidationError(
             {"non_field_errors": [_("Cette pratique est déjà en attente de modération.")]}
         )
+    _screen_names_after_commit(practice)
     practice_pages_changed([practice])
     return practice
 
@@ -411,6 +426,7 @@ def practice_curate(
         for name, value in _clean_published_fields(published_fields).items():
             setattr(practice, name, value)
         practice.flags = _flags(practice)
+        _screen_names_after_commit(practice)
     if tags is not None:
         _set_tags(practice, _clean_tags(tags))
     practice.save()

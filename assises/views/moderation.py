@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from analysis.services.screening import near_copies_for
 from egts.models import Territory
 from egts.moderation import Flag
 from egts.uploads import report_refused_uploads
@@ -100,12 +101,19 @@ def queue(request, slug=None):
     items = moderation_queue(user=request.user, scope=scope, item_type=item_type, flagged=flagged)
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     territory_names = dict(Territory.objects.values_list("pk", "name"))
+    page_items = list(page.object_list)
+    near_copies = near_copies_for(
+        item["id"] for item in page_items if item["item_type"] == CONTRIBUTION
+    )
     rows = [
         {
             **item,
             "key": f"{item['item_type']}:{item['id']}",
             "territory": territory_names.get(item["territory_id"], _("National")),
             "flag_labels": [FLAG_LABELS.get(f, f) for f in item["flags"] or []],
+            "near_copies": near_copies.get(item["id"], [])
+            if item["item_type"] == CONTRIBUTION
+            else [],
             "moderate_url": reverse(
                 "contributions:moderate"
                 if item["item_type"] == CONTRIBUTION
@@ -113,7 +121,7 @@ def queue(request, slug=None):
                 args=[item["id"]],
             ),
         }
-        for item in page.object_list
+        for item in page_items
     ]
     context = _page_context(request, assise, _("File de modération"))
     context.update(

@@ -113,17 +113,25 @@ def test_a_contribution_is_one_statement_whatever_it_names(signed_in, django_ass
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_outside_a_transaction_each_submission_is_one_round_trip(django_assert_num_queries):
+def test_outside_a_transaction_each_submission_is_one_round_trip(
+    django_assert_num_queries, monkeypatch
+):
     client = APIClient()
     client.force_authenticate(UserFactory())
     questionnaire = build_questionnaire(slug="attentes")
     answers = answers_for(questionnaire)
     reference.themes()
     respond(questionnaire, other_text(answers))  # the process reads its questions once
+    # The screening is a message to the broker, as in production (eager here would run it
+    # inside the request and count the worker's queries).
+    sent = []
+    monkeypatch.setattr("contributions.tasks.screen_contribution.delay", sent.append)
     with django_assert_num_queries(2) as captured:
-        assert client.post(CONTRIBUTIONS, contribution(), format="json").status_code == 201
+        response = client.post(CONTRIBUTIONS, contribution(), format="json")
+        assert response.status_code == 201
         assert respond(questionnaire, answers).status_code == 201
     assert statements(captured) == ["WITH", "WITH"]
+    assert sent == [response.json()["id"]]
 
 
 @pytest.mark.postgres  # one statement is PostgreSQL's path; SQLite takes the ORM's

@@ -79,26 +79,30 @@ def test_flags_come_in_one_order_whatever_the_text():
 
 
 @pytest.mark.django_db
-def test_a_submitted_contribution_with_a_name_and_an_address_is_flagged_in_the_queue(client):
+def test_a_submitted_contribution_with_a_name_and_an_address_is_flagged_in_the_queue(
+    client, django_capture_on_commit_callbacks
+):
     from rest_framework.test import APIClient
 
     from contributions.models import Contribution
 
     participant = APIClient()
     participant.force_authenticate(UserFactory())
-    response = participant.post(
-        "/api/v1/contributions/",
-        {
-            "kind": "observation",
-            "title": "Un accompagnement qui a tout changé",
-            "body": "Sophie Martin, qui reçoit au 12 rue des Lilas, m'a aidée à retrouver "
-            "un logement après des mois d'attente.",
-            "themes": ["T4"],
-            "department": "33",
-            "actor_category": "usagers",
-        },
-        format="json",
-    )
+    # The name comes from the screening task sent on commit (eager here).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = participant.post(
+            "/api/v1/contributions/",
+            {
+                "kind": "observation",
+                "title": "Un accompagnement qui a tout changé",
+                "body": "Sophie Martin, qui reçoit au 12 rue des Lilas, m'a aidée à retrouver "
+                "un logement après des mois d'attente.",
+                "themes": ["T4"],
+                "department": "33",
+                "actor_category": "usagers",
+            },
+            format="json",
+        )
     assert response.status_code == 201, response.content
     contribution = Contribution.objects.get(pk=response.json()["id"])
     assert contribution.flags == ["name", "address"]
