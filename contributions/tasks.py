@@ -8,10 +8,12 @@ keeps the signatures.
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
 from django.db import OperationalError
 
-from analysis.services.screening import contribution_screen
+from analysis.services.screening import contribution_screen, unscreened_contribution_ids
 from analysis.services.signatures import contributions_signatures_refresh
 
 COMMON = {
@@ -35,3 +37,18 @@ def screen_contribution(contribution_id: int) -> str:
 def refresh_signatures(contribution_ids: list[int]) -> int:
     """Signatures of newly published contributions, for the near-copy look-up."""
     return contributions_signatures_refresh(contribution_ids)
+
+
+# Screenings a moment old are still on their way; a sweep takes up to this many at once.
+SWEEP_AFTER = datetime.timedelta(minutes=5)
+SWEEP_BATCH = 500
+
+
+@shared_task(name="contributions.screen_unscreened", soft_time_limit=600, time_limit=660)
+def screen_unscreened() -> int:
+    """Beat's catch-up: pending contributions that no screening reached (the broker was
+    down when they were sent) are screened here, so no name escapes the moderators."""
+    ids = unscreened_contribution_ids(older_than=SWEEP_AFTER, limit=SWEEP_BATCH)
+    for contribution_id in ids:
+        contribution_screen(contribution_id=contribution_id)
+    return len(ids)

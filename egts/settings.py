@@ -333,6 +333,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-login-records": {"task": "egts.purge_login_records", "schedule": 24 * 3600.0},
     # Runs whose workers went silent are marked failed (readable error, resumable).
     "analysis-fail-stale-runs": {"task": "analysis.fail_stale_runs", "schedule": 300.0},
+    # Pending contributions whose screening (spaCy names, near-copies) never came, because
+    # the broker was down when they were submitted: screened by the sweep.
+    "contributions-screen-unscreened": {
+        "task": "contributions.screen_unscreened",
+        "schedule": 600.0,
+    },
 }
 
 # --- REST API.

@@ -14,10 +14,12 @@ them in, in two queries whatever the number of rows.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from contributions.models import Contribution
@@ -89,6 +91,20 @@ def contribution_screen(*, contribution_id: int) -> ModerationCheck | None:
             for pk, score in copies
         )
     return check
+
+
+def unscreened_contribution_ids(*, older_than: datetime.timedelta, limit: int) -> list[int]:
+    """Pending contributions whose screening never ran on their current text: the broker
+    was away when they were sent (or edited), so no task came. The oldest first."""
+    before = timezone.now() - older_than
+    return list(
+        Contribution.objects.filter(status=ModerationStatus.PENDING, updated_at__lt=before)
+        .filter(
+            Q(moderation_check__isnull=True) | Q(moderation_check__checked_at__lt=F("updated_at"))
+        )
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def practice_screen_names(*, practice_id: int) -> bool:

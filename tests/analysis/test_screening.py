@@ -244,3 +244,37 @@ def test_the_screening_of_a_text_edited_meanwhile_writes_nothing(monkeypatch):
     pending.refresh_from_db()
     assert pending.flags == []
     assert not ModerationCheck.objects.exists()
+
+
+def test_the_sweep_screens_the_pending_items_that_no_screening_reached():
+    """The broker was down when these were sent: no task came, the beat sweep takes them."""
+    import datetime
+
+    from django.utils import timezone
+
+    from analysis.services.screening import unscreened_contribution_ids
+    from contributions import tasks
+
+    never = ContributionFactory(body=UNRELATED)
+    edited_since = ContributionFactory(body=UNRELATED)
+    ModerationCheck.objects.create(
+        contribution=edited_since, checked_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    screened = ContributionFactory(body=UNRELATED)
+    ModerationCheck.objects.create(contribution=screened)
+    published = ContributionFactory(body=UNRELATED, published=True)
+    just_sent = ContributionFactory(body=UNRELATED)
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Contribution.objects.exclude(pk=just_sent.pk).update(updated_at=an_hour_ago)
+
+    wanted = unscreened_contribution_ids(older_than=tasks.SWEEP_AFTER, limit=10)
+    assert wanted == sorted([never.pk, edited_since.pk])
+    assert published.pk not in wanted and screened.pk not in wanted
+
+    assert tasks.screen_unscreened() == 2
+    assert set(
+        ModerationCheck.objects.filter(checked_at__gt=an_hour_ago).values_list(
+            "contribution_id", flat=True
+        )
+    ) >= {never.pk, edited_since.pk}
+    assert unscreened_contribution_ids(older_than=tasks.SWEEP_AFTER, limit=10) == []

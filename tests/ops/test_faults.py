@@ -212,6 +212,19 @@ def test_redis_down_contributions_and_questionnaire_answers_are_still_saved(stac
     # Nothing lost: both rows are in PostgreSQL once Redis is back, nothing twice.
     assert count(app, "contributions.Contribution") == contributions_before + 1
     assert count(app, "contributions.Response") == responses_before + 1
+    # The screening the broker never received (spaCy's names, near-copies): beat's sweep
+    # does it once Redis is back (its five minutes' grace shortened here).
+    checks_before = count(app, "analysis.ModerationCheck")
+    swept = app.workdir / "swept.txt"
+    app.manage(
+        "shell",
+        "-c",
+        "import datetime; from contributions import tasks; "
+        "tasks.SWEEP_AFTER = datetime.timedelta(0); "
+        f"open('{swept}', 'w').write(str(tasks.screen_unscreened()))",
+    )
+    assert int(swept.read_text()) >= 1
+    assert count(app, "analysis.ModerationCheck") == checks_before + int(swept.read_text())
 
 
 def test_redis_down_a_synthesis_request_is_refused_with_a_503_and_nothing_is_recorded(stack):
