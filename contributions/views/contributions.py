@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from analysis.services.screening import moderation_page_screening
 from egts import ratelimit
 from egts.cache import public_page
-from egts.moderation import ModerationError, ModerationStatus
+from egts.moderation import Flag, ModerationError, ModerationStatus
 from egts.pagination import BoundedPaginator
 
 from .. import forms, pages, services
@@ -121,15 +122,30 @@ def _render_form(request, form, *, contribution=None, status=200, alert="", simi
     )
 
 
+# What the participant is told was seen, in the words of the flags (names are found
+# later, by the screening task: the message names only what the submission saw).
+FLAG_WORDS = {
+    Flag.EMAIL: _lazy("une adresse électronique"),
+    Flag.PHONE: _lazy("un numéro de téléphone"),
+    Flag.NAME: _lazy("le nom d'une personne"),
+    Flag.ADDRESS: _lazy("une adresse postale"),
+    Flag.BIRTH_DATE: _lazy("une date de naissance"),
+}
+
+
 def _flag_message(request, contribution: Contribution) -> None:
-    if contribution.flags:
-        messages.warning(
-            request,
-            _(
-                "Votre texte semble contenir une adresse électronique ou un numéro de téléphone : "
-                "la modération les retirera avant toute publication."
-            ),
+    seen = [str(FLAG_WORDS[flag]) for flag in Flag if flag.value in contribution.flags]
+    if not seen:
+        return
+    listed = seen[0] if len(seen) == 1 else ", ".join(seen[:-1]) + _(" et ") + seen[-1]
+    messages.warning(
+        request,
+        _(
+            "Votre texte semble contenir %(what)s : la modération les retirera avant toute "
+            "publication."
         )
+        % {"what": listed},
+    )
 
 
 # The name of the form's secondary button (the look-up without JavaScript).

@@ -48,6 +48,16 @@ def test_a_submission_request_never_runs_the_name_recogniser(
     assert contribution.flags == ["email", "name", "address"]
 
 
+def test_the_participant_is_told_every_kind_of_personal_data_the_submission_saw(client):
+    client.force_login(UserFactory())
+    response = client.post(SUBMIT, form_data(title="Un témoignage", body=BODY), follow=True)
+    text = html.unescape(response.content.decode())
+    assert (
+        "Votre texte semble contenir une adresse électronique et une adresse postale : "
+        "la modération les retirera avant toute publication."
+    ) in text
+
+
 def test_the_moderation_page_marks_the_flagged_fragments_with_a_label(client):
     contribution = ContributionFactory(body=BODY + " <b>gras</b>", flags=["email", "address"])
     contribution_screen(contribution_id=contribution.pk)
