@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from egts.models import Territory
 from egts.pagination import BoundedPaginator
 from egts.uploads import file_response, report_refused_uploads
 
 from . import forms, services
+from .filters import DocumentFilter
 from .models import Document
 
 PAGE_SIZE = 12
@@ -39,23 +39,21 @@ def _require(user, permission: str, obj=None) -> None:
 
 @require_GET
 def document_list(request):
-    territories = list(Territory.objects.order_by("order", "name").only("slug", "name", "order"))
-    form = forms.DocumentFilterForm(request.GET or None, territories=territories)
-    filters, q = form.filters() if form.is_bound else ({}, "")
-    documents = (
-        Document.objects.visible_to(request.user).filtered(**filters).search(q).with_references()
+    # Invalid filters are shown in error beside their field, and ignored.
+    filterset = DocumentFilter(
+        request.GET or None, queryset=Document.objects.visible_to(request.user)
     )
-    paginator = BoundedPaginator(documents, PAGE_SIZE)
+    paginator = BoundedPaginator(filterset.qs.with_references(), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
     return render(
         request,
         "documents/list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "documents": page.object_list,
-            "is_filtered": bool(filters or q),
+            "is_filtered": filterset.is_filtered,
             "can_add": request.user.has_perm("documents.add_document"),
             "breadcrumb_data": {"links": [], "current": _("Centre de documentation")},
         },

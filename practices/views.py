@@ -20,6 +20,7 @@ from egts.pdf import site_base_url
 from egts.uploads import file_response, report_refused_uploads
 
 from . import forms, services
+from .filters import PracticeFilter
 from .models import Practice, PracticeAttachment, PracticeShare
 from .pages import PAGE_KIND, catalogue_tags
 from .sheet import sheet_filename, sheet_pdf
@@ -68,18 +69,17 @@ def _page(request, queryset):
 @public_page(tags=catalogue_tags)
 @require_GET
 def practice_catalogue(request):
-    form = forms.PracticeFilterForm(request.GET or None)
-    filters, q = form.filters() if form.is_bound else ({}, "")
-    practices = Practice.objects.published().filtered(**filters).search(q).with_references()
-    page = _page(request, practices)
+    # Invalid filters are shown in error beside their field, and ignored.
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
+    page = _page(request, filterset.qs.with_references())
     return render(
         request,
         "practices/catalogue.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "cards": [practice_card(p) for p in page.object_list],
-            "is_filtered": bool(filters or q),
+            "is_filtered": filterset.is_filtered,
             "breadcrumb_data": {"links": [], "current": _("Pratiques significatives")},
         },
     )
