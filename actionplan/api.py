@@ -6,11 +6,11 @@ from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assises.models import Proposal
+from egts.api_permissions import RulesPermission
 
 from . import serializers as s
 from .models import Axis, IndicatorValue, LocalAction, Measure, ProgressUpdate, Status
@@ -41,7 +41,8 @@ def _clean_params(serializer_class, params) -> dict:
 
 
 class PlanView(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
 
     @extend_schema(responses={200: s.PlanSerializer}, summary="Plan d'action national")
     def get(self, request):
@@ -64,7 +65,8 @@ _MEASURE_FILTERS = [
 
 
 class MeasureList(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
     serializer_class = s.MeasureSerializer
     queryset = Measure.objects.none()
 
@@ -91,7 +93,8 @@ class MeasureList(generics.ListAPIView):
 
 
 class MeasureDetail(generics.RetrieveAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
     serializer_class = s.MeasureDetailSerializer
     queryset = Measure.objects.none()
 
@@ -114,7 +117,8 @@ class MeasureDetail(generics.RetrieveAPIView):
 
 
 class UpdateList(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
     serializer_class = s.ProgressUpdateSerializer
     queryset = ProgressUpdate.objects.none()
 
@@ -134,7 +138,8 @@ class UpdateList(generics.ListAPIView):
 
 
 class LocalActionList(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_localaction"}
     serializer_class = s.LocalActionSerializer
     queryset = LocalAction.objects.none()
 

@@ -18,6 +18,7 @@ from egts.moderation import ModerationError, ModerationStatus
 from egts.pagination import BoundedPaginator
 from egts.pdf import site_base_url
 from egts.uploads import file_response, report_refused_uploads
+from egts.view_helpers import share_posted_form
 
 from . import forms, services
 from .filters import PracticeFilter
@@ -425,24 +426,19 @@ def practice_share(request, pk: int):
     form = forms.ShareForm(request.POST or None, practice=practice)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                shares = services.practice_share(
-                    practice=practice,
-                    shared_by=request.user,
-                    territories=form.cleaned_data["territories"],
-                    message=form.cleaned_data["message"],
-                )
-            except ValidationError as exc:
-                form.add_error("territories", exc.messages)
-            else:
-                messages.success(
-                    request,
-                    _("Pratique partagée avec %(count)s territoire(s).") % {"count": len(shares)}
-                    if shares
-                    else _("Ces territoires avaient déjà reçu cette pratique."),
-                )
-                return redirect(practice.get_absolute_url())
+        if share_posted_form(
+            request,
+            form,
+            share=lambda data: services.practice_share(
+                practice=practice,
+                shared_by=request.user,
+                territories=data["territories"],
+                message=data["message"],
+            ),
+            shared=_("Pratique partagée avec %(count)s territoire(s)."),
+            already=_("Ces territoires avaient déjà reçu cette pratique."),
+        ):
+            return redirect(practice.get_absolute_url())
         status = 400
     already = list(practice.shares.select_related("territory").order_by("territory__order"))
     return render(
