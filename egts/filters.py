@@ -27,14 +27,15 @@ def territory_filter(*, help_text=TERRITORY_HELP, **kwargs) -> django_filters.Mo
     )
 
 
-def theme_filter() -> django_filters.ModelChoiceFilter:
+def theme_filter(*, field_name: str = "themes", **kwargs) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
         label=_("Thème"),
-        field_name="themes",
+        field_name=field_name,
         queryset=Theme.objects.all(),
         empty_label=_("Tous"),
         help_text=_("Code du thème (T1–T6)"),
         error_messages={"invalid_choice": _("Thème inconnu : %(value)s.")},
+        **kwargs,
     )
 
 

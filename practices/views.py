@@ -18,7 +18,7 @@ from egts.moderation import ModerationError, ModerationStatus
 from egts.pagination import BoundedPaginator
 from egts.pdf import site_base_url
 from egts.uploads import file_response, report_refused_uploads
-from egts.view_helpers import share_posted_form
+from egts.view_helpers import require, share_posted_form
 
 from . import forms, services
 from .filters import PracticeFilter
@@ -346,8 +346,7 @@ def practice_moderate(request, pk: int):
         pk=pk,
     )
     user = request.user
-    if not user.has_perm("practices.moderate_practice", practice):
-        raise PermissionDenied
+    require(user, "practices.moderate_practice", practice)
     can_feature = user.has_perm("practices.feature_practice", practice)
     if request.method == "GET":
         initial = {name: getattr(practice, name) for name in forms.ModerationForm.TEXT_FIELDS}
@@ -421,8 +420,7 @@ def _render_moderation(request, practice, form, status=200):
 @require_http_methods(["GET", "POST"])
 def practice_share(request, pk: int):
     practice = get_object_or_404(Practice.objects.published().select_related("territory"), pk=pk)
-    if not request.user.has_perm("practices.share_practice", practice):
-        raise PermissionDenied
+    require(request.user, "practices.share_practice", practice)
     form = forms.ShareForm(request.POST or None, practice=practice)
     status = 200
     if request.method == "POST":
@@ -464,8 +462,7 @@ def practice_share(request, pk: int):
 @require_GET
 def shared_with_us(request):
     user = request.user
-    if not user.has_perm("practices.view_shared_practice"):
-        raise PermissionDenied
+    require(user, "practices.view_shared_practice")
     from egts.rules import copil_territory_ids
 
     shares = PracticeShare.objects.filter(
