@@ -59,6 +59,15 @@ class SearchFilterSet(django_filters.FilterSet):
         help_text=_("Recherche plein texte en français"),
     )
 
+    def get_form_class(self):
+        # The filters' help texts describe the API's parameters (slugs, codes, true/false:
+        # drf-spectacular reads them from the filters); on the page the labels and the
+        # choices say enough.
+        form_class = super().get_form_class()
+        for field in form_class.base_fields.values():
+            field.help_text = ""
+        return form_class
+
     def search_text(self, queryset, name, value):
         return queryset.search(value[:SEARCH_MAX_LENGTH])  # a longer query is cut, not refused
 

@@ -22,10 +22,11 @@ TRUE_VALUES = frozenset({"on", "true", "1", "yes", "oui"})
 FALSE_VALUES = frozenset({"false", "0", "no", "non"})
 
 
-class FeaturedCheckbox(forms.CheckboxInput):
+class CheckboxInput(forms.CheckboxInput):
     """The page's checkbox (it sends "on"), which leaves the raw value to the field, so
     that an unticked box means "all practices" and the API's ``false`` means "not
-    featured"."""
+    featured". Its name keeps Django's ``widget_type`` "checkbox", by which django-dsfr
+    renders a DSFR checkbox."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs, check_test=lambda value: str(value).lower() in TRUE_VALUES)
@@ -35,7 +36,7 @@ class FeaturedCheckbox(forms.CheckboxInput):
 
 
 class FeaturedField(forms.NullBooleanField):
-    widget = FeaturedCheckbox
+    widget = CheckboxInput
     default_error_messages = {"invalid": _("Indiquez true ou false.")}
 
     def to_python(self, value):

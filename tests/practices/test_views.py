@@ -80,6 +80,7 @@ def test_catalogue_shows_an_unknown_code_beside_its_field_and_ignores_it(client)
     assert "Thème inconnu : T99." in html
     assert "Mot-clé inconnu : logement." in html
     assert "Toujours là" in html
+    assert "Identifiant (slug)" not in html  # the API's help texts stay in the API's schema
 
 
 def test_catalogue_search_finds_words(client):
