@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assises.models import Proposal
+from egts.api_permissions import RulesPermission
 
 from . import serializers as s
+from .filters import LocalActionFilter, MeasureFilter
 from .models import Axis, IndicatorValue, LocalAction, Measure, ProgressUpdate, Status
 
 
@@ -30,18 +31,9 @@ def _values() -> Prefetch:
 PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
 
 
-def _clean_params(serializer_class, params) -> dict:
-    # Control characters never get this far: egts/input.py refuses them with a 400.
-    data = {key: (params.get(key) or "")[:100] for key in params}
-    data = {key: value for key, value in data.items() if value}
-    serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        raise exceptions.ValidationError(serializer.errors)
-    return serializer.validated_data
-
-
 class PlanView(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
 
     @extend_schema(responses={200: s.PlanSerializer}, summary="Plan d'action national")
     def get(self, request):
@@ -55,34 +47,16 @@ class PlanView(APIView):
         return Response(s.PlanSerializer(data).data)
 
 
-_MEASURE_FILTERS = [
-    OpenApiParameter("axis", int, description="Identifiant de l'axe"),
-    OpenApiParameter("status", str, description="planned, in_progress, done ou abandoned"),
-    OpenApiParameter("territory", str, description="Territoire d'origine (slug)"),
-    OpenApiParameter("theme", str, description="Thème d'origine (T1–T6)"),
-]
-
-
 class MeasureList(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
     serializer_class = s.MeasureSerializer
-    queryset = Measure.objects.none()
+    filterset_class = MeasureFilter
 
     def get_queryset(self):
-        filters = _clean_params(s.MeasureFilterSerializer, self.request.query_params)
-        queryset = Measure.objects.prefetch_related(_proposals(), "indicators")
-        if "axis" in filters:
-            queryset = queryset.filter(axis=filters["axis"])
-        if "status" in filters:
-            queryset = queryset.filter(status=filters["status"])
-        if "territory" in filters:
-            queryset = queryset.filter(proposals__territory=filters["territory"])
-        if "theme" in filters:
-            queryset = queryset.filter(proposals__theme=filters["theme"])
-        return queryset.distinct()
+        return Measure.objects.prefetch_related(_proposals(), "indicators")
 
     @extend_schema(
-        parameters=_MEASURE_FILTERS,
         responses={200: s.MeasureSerializer(many=True), 404: PAGE_NOT_FOUND},
         summary="Mesures du plan d'action",
     )
@@ -91,7 +65,8 @@ class MeasureList(generics.ListAPIView):
 
 
 class MeasureDetail(generics.RetrieveAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
     serializer_class = s.MeasureDetailSerializer
     queryset = Measure.objects.none()
 
@@ -114,7 +89,8 @@ class MeasureDetail(generics.RetrieveAPIView):
 
 
 class UpdateList(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_measure"}
     serializer_class = s.ProgressUpdateSerializer
     queryset = ProgressUpdate.objects.none()
 
@@ -134,26 +110,17 @@ class UpdateList(generics.ListAPIView):
 
 
 class LocalActionList(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": "actionplan.view_localaction"}
     serializer_class = s.LocalActionSerializer
-    queryset = LocalAction.objects.none()
+    filterset_class = LocalActionFilter
 
     def get_queryset(self):
-        filters = _clean_params(s.LocalActionFilterSerializer, self.request.query_params)
-        queryset = LocalAction.objects.select_related("territory").prefetch_related(
+        return LocalAction.objects.select_related("territory").prefetch_related(
             _proposals(), "indicators"
         )
-        if "territory" in filters:
-            queryset = queryset.filter(territory=filters["territory"])
-        if "status" in filters:
-            queryset = queryset.filter(status=filters["status"])
-        return queryset
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("territory", str, description="Territoire (slug)"),
-            OpenApiParameter("status", str, description="planned, in_progress, done ou abandoned"),
-        ],
         responses={200: s.LocalActionSerializer(many=True), 404: PAGE_NOT_FOUND},
         summary="Actions locales de suivi des territoires",
     )

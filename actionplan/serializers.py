@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from egts.models import Territory, Theme
-
-from .models import Axis, Indicator, IndicatorValue, LocalAction, Measure, ProgressUpdate, Status
+from .models import Axis, Indicator, IndicatorValue, LocalAction, Measure, ProgressUpdate
 
 
 class AxisSerializer(serializers.ModelSerializer):
@@ -131,36 +128,3 @@ class LocalActionSerializer(_TrackedSerializer):
             "indicators",
             "proposals",
         ]
-
-
-class MeasureFilterSerializer(serializers.Serializer):
-    """The list's query parameters: an unknown value is a 400 naming the parameter."""
-
-    axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.all(),
-        required=False,
-        error_messages={"does_not_exist": _("Axe inconnu : %(pk_value)s.")},
-    )
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    territory = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Territory.objects.all(),
-        required=False,
-        error_messages={"does_not_exist": _("Territoire inconnu : %(value)s.")},
-    )
-    theme = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Theme.objects.all(),
-        required=False,
-        error_messages={"does_not_exist": _("Thème inconnu : %(value)s.")},
-    )
-
-
-class LocalActionFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    territory = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Territory.objects.all(),
-        required=False,
-        error_messages={"does_not_exist": _("Territoire inconnu : %(value)s.")},
-    )

@@ -3,50 +3,28 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
-from rest_framework.permissions import AllowAny
+
+from egts.api_permissions import RulesPermission
 
 from . import serializers as s
-from .models import Document, DocumentKind
+from .filters import DocumentFilter
+from .models import Document
 
 PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
 
 
 class DocumentList(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": None}  # what each caller may read is the queryset's visible_to
     serializer_class = s.DocumentSerializer
-    queryset = Document.objects.none()
+    filterset_class = DocumentFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        data = {k: params.get(k) or "" for k in params}
-        data = {k: v for k, v in data.items() if v}
-        serializer = s.DocumentFilterSerializer(data=data)
-        if not serializer.is_valid():
-            raise exceptions.ValidationError(serializer.errors)
-        filters = dict(serializer.validated_data)
-        q = filters.pop("q", "")
-        territory = filters.pop("territory", None)
-        if territory == "national":
-            filters["national"] = True
-        elif territory is not None:
-            filters["territory"] = territory
-        return (
-            Document.objects.visible_to(self.request.user)
-            .filtered(**filters)
-            .search(q)
-            .with_references()
-        )
+        return Document.objects.visible_to(self.request.user).with_references()
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, description=", ".join(DocumentKind.values)),
-            OpenApiParameter("territory", str, description="Slug du territoire, ou « national »"),
-            OpenApiParameter("theme", str, description="Code du thème (T1–T6)"),
-            OpenApiParameter("policy", str, description="Code de la politique (P1–P5)"),
-            OpenApiParameter("q", str, description="Recherche plein texte en français"),
-        ],
         responses={200: s.DocumentSerializer(many=True), 404: PAGE_NOT_FOUND},
         summary="Documents du centre de documentation",
     )
@@ -55,7 +33,8 @@ class DocumentList(generics.ListAPIView):
 
 
 class DocumentDetail(generics.RetrieveAPIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    object_rules = {"get": "documents.view_document"}
     serializer_class = s.DocumentSerializer
     queryset = Document.objects.none()
 
@@ -71,4 +50,5 @@ class DocumentDetail(generics.RetrieveAPIView):
         )
         if document is None:
             raise exceptions.NotFound
+        self.check_object_permissions(self.request, document)
         return document

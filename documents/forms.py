@@ -6,58 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egts.forms import BaseForm as DsfrBaseForm
-from egts.models import Policy, Territory, Theme
+from egts.models import Territory
 from egts.rules import copil_territory_ids
 from egts.uploads import ACCEPTED_LABEL
 from practices.forms import UploadInput
 
-from .models import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, Document, DocumentKind
-
-NATIONAL = "national"
-
-
-class DocumentFilterForm(DsfrBaseForm):
-    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Type de document"),
-        choices=[("", _("Tous"))] + list(DocumentKind.choices),
-        required=False,
-    )
-    territory = forms.ChoiceField(label=_("Territoire"), required=False)
-    theme = forms.ModelChoiceField(
-        label=_("Thème"), queryset=Theme.objects.all(), required=False, empty_label=_("Tous")
-    )
-    policy = forms.ModelChoiceField(
-        label=_("Politique sociale"),
-        queryset=Policy.objects.all(),
-        required=False,
-        empty_label=_("Toutes"),
-    )
-
-    def __init__(self, *args, territories, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.territories = {t.slug: t for t in territories}
-        self.fields["territory"].choices = [
-            ("", _("Tous")),
-            (NATIONAL, _("National")),
-            *((t.slug, t.name) for t in territories),
-        ]
-
-    def filters(self) -> tuple[dict, str]:
-        """The list's filters and search text; invalid values are left out."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        filters = {}
-        if data.get("kind"):
-            filters["kind"] = data["kind"]
-        for key in ("theme", "policy"):
-            if data.get(key) is not None:
-                filters[key] = data[key]
-        if data.get("territory") == NATIONAL:
-            filters["national"] = True
-        elif data.get("territory"):
-            filters["territory"] = self.territories[data["territory"]]
-        return filters, data.get("q") or ""
+from .models import SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, Document
 
 
 class DocumentForm(DsfrBaseForm, forms.ModelForm):

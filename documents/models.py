@@ -59,20 +59,6 @@ class DocumentQuerySet(FrenchSearchMixin, models.QuerySet):
     def with_references(self):
         return self.select_related("territory").prefetch_related("themes", "policies")
 
-    def filtered(self, *, kind="", theme=None, policy=None, territory=None, national=False):
-        queryset = self
-        if kind:
-            queryset = queryset.filter(kind=kind)
-        if theme is not None:
-            queryset = queryset.filter(themes=theme)
-        if policy is not None:
-            queryset = queryset.filter(policies=policy)
-        if national:
-            queryset = queryset.filter(territory__isnull=True)
-        elif territory is not None:
-            queryset = queryset.filter(territory=territory)
-        return queryset
-
 
 def document_path(instance: Document, filename: str) -> str:
     """A random name: the uploaded name never reaches the disk."""

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from egts.models import Territory
 from egts.pagination import BoundedPaginator
 from egts.uploads import file_response, report_refused_uploads
+from egts.view_helpers import posted, require, share_posted_form
 
 from . import forms, services
+from .filters import DocumentFilter
 from .models import Document
 
 PAGE_SIZE = 12
@@ -25,37 +26,23 @@ def _centre_link() -> dict:
     return {"url": reverse("documents:list"), "title": _("Centre de documentation")}
 
 
-def _posted(request, *, files: bool = False):
-    """The submitted data, even empty: an empty POST is a bound form with its errors."""
-    if request.method != "POST":
-        return None
-    return request.FILES if files else request.POST
-
-
-def _require(user, permission: str, obj=None) -> None:
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 @require_GET
 def document_list(request):
-    territories = list(Territory.objects.order_by("order", "name").only("slug", "name", "order"))
-    form = forms.DocumentFilterForm(request.GET or None, territories=territories)
-    filters, q = form.filters() if form.is_bound else ({}, "")
-    documents = (
-        Document.objects.visible_to(request.user).filtered(**filters).search(q).with_references()
+    # Invalid filters are shown in error beside their field, and ignored.
+    filterset = DocumentFilter(
+        request.GET or None, queryset=Document.objects.visible_to(request.user)
     )
-    paginator = BoundedPaginator(documents, PAGE_SIZE)
+    paginator = BoundedPaginator(filterset.qs.with_references(), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     page.pages_list = list(paginator.get_elided_page_range(page.number, on_each_side=2))
     return render(
         request,
         "documents/list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "documents": page.object_list,
-            "is_filtered": bool(filters or q),
+            "is_filtered": filterset.is_filtered,
             "can_add": request.user.has_perm("documents.add_document"),
             "breadcrumb_data": {"links": [], "current": _("Centre de documentation")},
         },
@@ -96,7 +83,7 @@ def document_download(request, pk: int):
 def _form_page(request, *, document: Document | None, title: str):
     user = request.user
     form = forms.DocumentForm(
-        _posted(request), _posted(request, files=True), instance=document, user=user
+        posted(request), posted(request, files=True), instance=document, user=user
     )
     if request.method != "POST":
         return _render_form(request, form, title, document)
@@ -138,7 +125,7 @@ def _render_form(request, form, title, document, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request):
-    _require(request.user, "documents.add_document")
+    require(request.user, "documents.add_document")
     return _form_page(request, document=None, title=_("Ajouter un document"))
 
 
@@ -146,7 +133,7 @@ def document_create(request):
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk: int):
     document = _visible(request.user, pk)
-    _require(request.user, "documents.change_document", document)
+    require(request.user, "documents.change_document", document)
     return _form_page(request, document=document, title=_("Modifier le document"))
 
 
@@ -154,7 +141,7 @@ def document_edit(request, pk: int):
 @require_POST
 def document_publish(request, pk: int):
     document = _visible(request.user, pk)
-    _require(request.user, "documents.publish_document", document)
+    require(request.user, "documents.publish_document", document)
     is_public = request.POST.get("public") == "1"
     services.document_set_public(document=document, user=request.user, is_public=is_public)
     messages.success(
@@ -170,27 +157,20 @@ def document_publish(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def document_share(request, pk: int):
     document = _visible(request.user, pk)
-    _require(request.user, "documents.share_document", document)
-    form = forms.ShareForm(_posted(request), document=document)
+    require(request.user, "documents.share_document", document)
+    form = forms.ShareForm(posted(request), document=document)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                shares = services.document_share(
-                    document=document,
-                    shared_by=request.user,
-                    territories=form.cleaned_data["territories"],
-                )
-            except ValidationError as error:
-                form.add_error("territories", error.messages)
-            else:
-                messages.success(
-                    request,
-                    _("Document partagé avec %(count)s territoire(s).") % {"count": len(shares)}
-                    if shares
-                    else _("Ces territoires avaient déjà reçu ce document."),
-                )
-                return redirect(document)
+        if share_posted_form(
+            request,
+            form,
+            share=lambda data: services.document_share(
+                document=document, shared_by=request.user, territories=data["territories"]
+            ),
+            shared=_("Document partagé avec %(count)s territoire(s)."),
+            already=_("Ces territoires avaient déjà reçu ce document."),
+        ):
+            return redirect(document)
         status = 400
     return render(
         request,

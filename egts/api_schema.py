@@ -34,7 +34,7 @@ class AutoSchema(BaseAutoSchema):
         if has_body:
             codes += ["413", "415"]
         permission_classes = getattr(self.view, "permission_classes", [])
-        if any(cls is not AllowAny for cls in permission_classes) or has_body:
+        if any(self._may_refuse(cls) for cls in permission_classes) or has_body:
             codes += ["401", "403"]
         # A paginated list answers 404 for a page past the end (DRF's pagination): every
         # list says so, rather than each view remembering to declare it.
@@ -44,6 +44,12 @@ class AutoSchema(BaseAutoSchema):
         if "{" in self.path or has_body or is_paginated_list:
             codes.append("404")
         return codes
+
+    def _may_refuse(self, permission_class) -> bool:
+        if permission_class is AllowAny:
+            return False
+        is_open_to_all = getattr(permission_class, "is_open_to_all", None)
+        return not (is_open_to_all and is_open_to_all(self.view, self.method))
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)

@@ -9,19 +9,20 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egts import ratelimit
+from egts.api_permissions import RulesPermission, check_rule
 from egts.input import FormParser, MultiPartParser
-from egts.models import ActorCategory, Policy, Territory, Theme
 
 from . import serializers as s
 from . import services
-from .models import Practice, PracticeTag
+from .filters import PracticeFilter
+from .models import Practice
 from .views import sheet_response
 
 # A complete practice in JSON is at most ~70 KB of text; leave room, refuse the rest early.
@@ -60,25 +61,8 @@ class BodyLimitMixin:
         return super().handle_exception(exc)
 
 
-_LIST_FILTERS = [
-    OpenApiParameter("territory", str, description="Identifiant (slug) du territoire"),
-    OpenApiParameter("theme", str, description="Code du thème (T1–T6)"),
-    OpenApiParameter("policy", str, description="Code de la politique (P1–P5)"),
-    OpenApiParameter("actor_category", str, enum=ActorCategory.values),
-    OpenApiParameter("featured", bool, description="Pratiques mises en avant"),
-    OpenApiParameter("tag", str, description="Mot-clé (identifiant)"),
-    OpenApiParameter("q", str, description="Recherche plein texte en français"),
-]
-
-
 # A page number past the end answers 404 (DRF's pagination): say so in the schema.
 PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
-
-
-def _param(params, key: str, limit: int = 200) -> str:
-    """A query parameter, cut to ``limit`` (control characters never get this far:
-    egts/input.py refuses them)."""
-    return (params.get(key) or "")[:limit]
 
 
 def _pk_or_404(value) -> int:
@@ -89,40 +73,11 @@ def _pk_or_404(value) -> int:
     return int(value)
 
 
-def filtered_practices(params):
-    """Published practices narrowed by the query parameters; an unknown code matches none."""
-    queryset = Practice.objects.published()
-    filters: dict = {}
-    lookups = (
-        ("territory", Territory, "slug"),
-        ("theme", Theme, "code"),
-        ("policy", Policy, "code"),
-        ("tag", PracticeTag, "slug"),
-    )
-    for key, model, field in lookups:
-        value = _param(params, key, 80)
-        if value:
-            found = model.objects.filter(**{field: value}).first()
-            if found is None:
-                return queryset.none()
-            filters[key] = found
-    if _param(params, "actor_category"):
-        filters["actor_category"] = _param(params, "actor_category", 40)
-    featured = _param(params, "featured", 10).lower()
-    if featured in ("true", "1", "yes", "oui"):
-        filters["featured"] = True
-    elif featured in ("false", "0", "no", "non"):
-        filters["featured"] = False
-    return queryset.filtered(**filters).search(_param(params, "q"))
-
-
 class PracticeListCreate(BodyLimitMixin, generics.ListCreateAPIView):
     serializer_class = s.PracticeSerializer
-
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [IsAuthenticated()]
-        return [AllowAny()]
+    filterset_class = PracticeFilter
+    permission_classes = [RulesPermission]
+    view_rules = {"get": None, "post": "practices.add_practice"}
 
     def get_serializer_class(self):
         if self.request.method == "POST":
@@ -130,10 +85,9 @@ class PracticeListCreate(BodyLimitMixin, generics.ListCreateAPIView):
         return s.PracticeSerializer
 
     def get_queryset(self):
-        return filtered_practices(self.request.query_params).with_references()
+        return Practice.objects.published().with_references()
 
     @extend_schema(
-        parameters=_LIST_FILTERS,
         responses={200: s.PracticeSerializer(many=True), 404: PAGE_NOT_FOUND},
     )
     def get(self, request, *args, **kwargs):
@@ -161,11 +115,13 @@ def _visible_practice(request, pk: str) -> Practice:
 
 
 class PracticeDetail(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    object_rules = {"get": "practices.view_practice"}
 
     @extend_schema(responses={200: s.PracticeDetailSerializer})
     def get(self, request, pk: str):
         practice = _visible_practice(request, pk)
+        self.check_object_permissions(request, practice)
         context = {
             "request": request,
             "can_see_status": request.user.has_perm("practices.view_status_practice", practice),
@@ -176,7 +132,13 @@ class PracticeDetail(APIView):
 class PracticeAttachmentCreate(BodyLimitMixin, APIView):
     """The author adds one file while the practice is not published."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, RulesPermission]
+    object_rules = {"post": "practices.change_practice"}
+    rule_messages = {
+        "practices.change_practice": _(
+            "Seul l'auteur peut ajouter des pièces jointes, tant que la pratique n'est pas publiée."
+        )
+    }
     parser_classes = [MultiPartParser, FormParser]
     max_body = MAX_UPLOAD_BODY
     too_large_message = _("Le fichier dépasse 10 Mo : il n'a pas été reçu.")
@@ -190,13 +152,7 @@ class PracticeAttachmentCreate(BodyLimitMixin, APIView):
             Practice.objects.visible_to(request.user).prefetch_related("attachments"),
             pk=_pk_or_404(pk),
         )
-        if not request.user.has_perm("practices.change_practice", practice):
-            raise exceptions.PermissionDenied(
-                _(
-                    "Seul l'auteur peut ajouter des pièces jointes, "
-                    "tant que la pratique n'est pas publiée."
-                )
-            )
+        self.check_object_permissions(request, practice)
         uploaded = request.FILES.get("file")
         if uploaded is None:
             raise exceptions.ValidationError({"file": [_("Joignez un fichier (champ « file »).")]})
@@ -213,7 +169,8 @@ class PracticeAttachmentCreate(BodyLimitMixin, APIView):
 
 
 class PracticeSheet(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [RulesPermission]
+    view_rules = {"get": None}  # published practices only, by the queryset
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: str):
@@ -227,7 +184,13 @@ class PracticeSheet(APIView):
 class PracticeModeration(BodyLimitMixin, APIView):
     """One decision on one practice, by its territory's COPIL or the national team."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, RulesPermission]
+    object_rules = {"post": "practices.moderate_practice"}
+    rule_messages = {
+        "practices.moderate_practice": _(
+            "Vous ne pouvez pas modérer les pratiques de ce territoire."
+        )
+    }
 
     @extend_schema(
         request=s.PracticeModerationSerializer,
@@ -237,18 +200,18 @@ class PracticeModeration(BodyLimitMixin, APIView):
         # Moderators must learn that a pending item exists; anyone else gets 403 and nothing
         # changes. Drafts are nobody's business but their author's: 404.
         practice = get_object_or_404(Practice.objects.submitted(), pk=_pk_or_404(pk))
+        self.check_object_permissions(request, practice)
         user = request.user
-        if not user.has_perm("practices.moderate_practice", practice):
-            raise exceptions.PermissionDenied(
-                _("Vous ne pouvez pas modérer les pratiques de ce territoire.")
-            )
         form = s.PracticeModerationSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         featured = data.get("featured")
-        if featured is not None and not user.has_perm("practices.feature_practice", practice):
-            raise exceptions.PermissionDenied(
-                _("Seule l'équipe nationale peut mettre une pratique en avant.")
+        if featured is not None:
+            check_rule(
+                request,
+                "practices.feature_practice",
+                practice,
+                message=_("Seule l'équipe nationale peut mettre une pratique en avant."),
             )
         with transaction.atomic():
             if featured is not None and featured != practice.featured:

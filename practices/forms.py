@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from egts.forms import BaseForm as DsfrBaseForm
-from egts.models import ActorCategory, Department, Policy, Territory, Theme
+from egts.models import Department, Policy, Territory, Theme
 from egts.moderation import Decision, RejectReason
 
 from .models import (
@@ -23,7 +23,6 @@ from .models import (
     TAG_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
-    PracticeTag,
 )
 from .uploads import ACCEPTED_LABEL, MAX_ATTACHMENTS
 
@@ -196,52 +195,6 @@ def step_initial(practice, step: Step) -> dict:
         else:
             initial[name] = getattr(practice, name)
     return initial
-
-
-class PracticeFilterForm(PracticeBaseForm):
-    q = forms.CharField(label=_("Rechercher"), required=False, max_length=200)
-    territory = forms.ModelChoiceField(
-        label=_("Territoire"),
-        queryset=Territory.objects.order_by("order", "name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Tous les territoires"),
-    )
-    theme = forms.ModelChoiceField(
-        label=_("Thème"), queryset=Theme.objects.all(), required=False, empty_label=_("Tous")
-    )
-    policy = forms.ModelChoiceField(
-        label=_("Politique sociale"),
-        queryset=Policy.objects.all(),
-        required=False,
-        empty_label=_("Toutes"),
-    )
-    actor_category = forms.ChoiceField(
-        label=_("Catégorie d'acteur"),
-        choices=[("", _("Toutes"))] + list(ActorCategory.choices),
-        required=False,
-    )
-    tag = forms.ModelChoiceField(
-        label=_("Mot-clé"),
-        queryset=PracticeTag.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Tous"),
-    )
-    featured = forms.BooleanField(label=_("Pratiques mises en avant seulement"), required=False)
-
-    def filters(self) -> tuple[dict, str]:
-        """The catalogue filters and the search text; invalid values are left out."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        filters = {
-            key: data.get(key)
-            for key in ("territory", "theme", "policy", "actor_category", "tag")
-            if data.get(key) not in (None, "")
-        }
-        if data.get("featured"):
-            filters["featured"] = True
-        return filters, (data.get("q") or "")
 
 
 DECISION_CHOICES = [

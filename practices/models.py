@@ -85,32 +85,6 @@ class PracticeQuerySet(FrenchSearchMixin, ModeratedQuerySet):
             "themes", "policies", "tags"
         )
 
-    def filtered(
-        self,
-        *,
-        territory=None,
-        theme=None,
-        policy=None,
-        actor_category: str = "",
-        featured: bool | None = None,
-        tag=None,
-    ):
-        """The public filters of the catalogue and of the API, in one place."""
-        queryset = self
-        if territory is not None:
-            queryset = queryset.filter(territory=territory)
-        if theme is not None:
-            queryset = queryset.filter(themes=theme)
-        if policy is not None:
-            queryset = queryset.filter(policies=policy)
-        if actor_category:
-            queryset = queryset.filter(actor_category=actor_category)
-        if featured is not None:
-            queryset = queryset.filter(featured=featured)
-        if tag is not None:
-            queryset = queryset.filter(tags=tag)
-        return queryset
-
 
 class PracticeTag(models.Model):
     """A free keyword a moderator adds to help people find a practice."""

@@ -18,8 +18,10 @@ from egts.moderation import ModerationError, ModerationStatus
 from egts.pagination import BoundedPaginator
 from egts.pdf import site_base_url
 from egts.uploads import file_response, report_refused_uploads
+from egts.view_helpers import require, share_posted_form
 
 from . import forms, services
+from .filters import PracticeFilter
 from .models import Practice, PracticeAttachment, PracticeShare
 from .pages import PAGE_KIND, catalogue_tags
 from .sheet import sheet_filename, sheet_pdf
@@ -68,18 +70,17 @@ def _page(request, queryset):
 @public_page(tags=catalogue_tags)
 @require_GET
 def practice_catalogue(request):
-    form = forms.PracticeFilterForm(request.GET or None)
-    filters, q = form.filters() if form.is_bound else ({}, "")
-    practices = Practice.objects.published().filtered(**filters).search(q).with_references()
-    page = _page(request, practices)
+    # Invalid filters are shown in error beside their field, and ignored.
+    filterset = PracticeFilter(request.GET or None, queryset=Practice.objects.published())
+    page = _page(request, filterset.qs.with_references())
     return render(
         request,
         "practices/catalogue.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "cards": [practice_card(p) for p in page.object_list],
-            "is_filtered": bool(filters or q),
+            "is_filtered": filterset.is_filtered,
             "breadcrumb_data": {"links": [], "current": _("Pratiques significatives")},
         },
     )
@@ -345,8 +346,7 @@ def practice_moderate(request, pk: int):
         pk=pk,
     )
     user = request.user
-    if not user.has_perm("practices.moderate_practice", practice):
-        raise PermissionDenied
+    require(user, "practices.moderate_practice", practice)
     can_feature = user.has_perm("practices.feature_practice", practice)
     if request.method == "GET":
         initial = {name: getattr(practice, name) for name in forms.ModerationForm.TEXT_FIELDS}
@@ -420,29 +420,23 @@ def _render_moderation(request, practice, form, status=200):
 @require_http_methods(["GET", "POST"])
 def practice_share(request, pk: int):
     practice = get_object_or_404(Practice.objects.published().select_related("territory"), pk=pk)
-    if not request.user.has_perm("practices.share_practice", practice):
-        raise PermissionDenied
+    require(request.user, "practices.share_practice", practice)
     form = forms.ShareForm(request.POST or None, practice=practice)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                shares = services.practice_share(
-                    practice=practice,
-                    shared_by=request.user,
-                    territories=form.cleaned_data["territories"],
-                    message=form.cleaned_data["message"],
-                )
-            except ValidationError as exc:
-                form.add_error("territories", exc.messages)
-            else:
-                messages.success(
-                    request,
-                    _("Pratique partagée avec %(count)s territoire(s).") % {"count": len(shares)}
-                    if shares
-                    else _("Ces territoires avaient déjà reçu cette pratique."),
-                )
-                return redirect(practice.get_absolute_url())
+        if share_posted_form(
+            request,
+            form,
+            share=lambda data: services.practice_share(
+                practice=practice,
+                shared_by=request.user,
+                territories=data["territories"],
+                message=data["message"],
+            ),
+            shared=_("Pratique partagée avec %(count)s territoire(s)."),
+            already=_("Ces territoires avaient déjà reçu cette pratique."),
+        ):
+            return redirect(practice.get_absolute_url())
         status = 400
     already = list(practice.shares.select_related("territory").order_by("territory__order"))
     return render(
@@ -468,8 +462,7 @@ def practice_share(request, pk: int):
 @require_GET
 def shared_with_us(request):
     user = request.user
-    if not user.has_perm("practices.view_shared_practice"):
-        raise PermissionDenied
+    require(user, "practices.view_shared_practice")
     from egts.rules import copil_territory_ids
 
     shares = PracticeShare.objects.filter(

@@ -1,16 +1,17 @@
-"""What the action plan's pages share: the permission check, the posted data, the
-origins of a measure, the plan by axis, and the form pages of measures and local actions."""
+"""What the action plan's pages share: the origins of a measure, the plan by axis, and the
+form pages of measures and local actions."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assises.models import Proposal
+from egts.view_helpers import posted
 
 from .. import forms
 from ..models import Axis, Indicator, Measure
@@ -18,18 +19,6 @@ from ..models import Axis, Indicator, Measure
 
 def _plan_link() -> dict:
     return {"url": reverse("actionplan:plan"), "title": _("Plan d'action national")}
-
-
-def _posted(request, *, files: bool = False):
-    """The submitted data, even empty: an empty POST is a bound form with its errors."""
-    if request.method != "POST":
-        return None
-    return request.FILES if files else request.POST
-
-
-def _require(user, permission: str, obj=None) -> None:
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 def origins(proposals) -> dict:
@@ -108,7 +97,7 @@ def _progress_page(request, *, target, record, title, breadcrumb, redirect_to, l
         **{"measure" if isinstance(target, Measure) else "local_action": target}
     )
     initial = {"status": target.status, "progress": target.progress}
-    form = forms.ProgressForm(_posted(request), initial=initial, indicators=indicators)
+    form = forms.ProgressForm(posted(request), initial=initial, indicators=indicators)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assises.models import Assise
 from assises.views.common import workspace_context
+from egts.view_helpers import posted, require
 
 from .. import forms, services
 from ..models import LocalAction
-from .common import _posted, _progress_page, _require, _tracked_page
+from .common import _progress_page, _tracked_page
 
 
 def _get_assise(user, slug: str) -> Assise:
@@ -32,7 +33,7 @@ def _local_context(user, assise: Assise, current: str, *, nested: bool = False) 
 @require_GET
 def local_actions(request, slug: str):
     assise = _get_assise(request.user, slug)
-    _require(request.user, "actionplan.manage_localaction", assise)
+    require(request.user, "actionplan.manage_localaction", assise)
     actions = (
         LocalAction.objects.for_territory(assise.territory)
         .prefetch_related("indicators")
@@ -52,34 +53,20 @@ def local_actions(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def local_action_create(request, slug: str):
     assise = _get_assise(request.user, slug)
-    _require(request.user, "actionplan.add_localaction", assise.territory)
-    territory = assise.territory
-    form = forms.LocalActionForm(_posted(request), territory=territory)
-    formset = forms.indicator_formset(_posted(request))
-    title = _("Nouvelle action locale")
+    require(request.user, "actionplan.add_localaction", assise.territory)
 
     def save(data, indicators):
         return services.local_action_create(
-            territory=territory,
+            territory=assise.territory,
             created_by=request.user,
             data=data,
             proposals=data["proposals"],
             indicators=indicators,
         )
 
-    context = _local_context(request.user, assise, title, nested=True)
-    result = _tracked_page(
-        request,
-        form=form,
-        formset=formset,
-        title=title,
-        save=save,
-        breadcrumb=context.pop("breadcrumb_data"),
-        layout_context=context,
+    return _local_action_page(
+        request, assise=assise, action=None, title=_("Nouvelle action locale"), save=save
     )
-    if isinstance(result, LocalAction):
-        return redirect("actionplan:local-actions", slug=slug)
-    return result
 
 
 def _get_local_action(user, pk: int) -> tuple[LocalAction, Assise]:
@@ -92,10 +79,7 @@ def _get_local_action(user, pk: int) -> tuple[LocalAction, Assise]:
 @require_http_methods(["GET", "POST"])
 def local_action_edit(request, pk: int):
     action, assise = _get_local_action(request.user, pk)
-    _require(request.user, "actionplan.change_localaction", action)
-    form = forms.LocalActionForm(_posted(request), instance=action, territory=action.territory)
-    formset = forms.indicator_formset(_posted(request), owner=action)
-    title = _("Modifier l'action locale")
+    require(request.user, "actionplan.change_localaction", action)
 
     def save(data, indicators):
         return services.local_action_update(
@@ -106,6 +90,16 @@ def local_action_edit(request, pk: int):
             indicators=indicators,
         )
 
+    return _local_action_page(
+        request, assise=assise, action=action, title=_("Modifier l'action locale"), save=save
+    )
+
+
+def _local_action_page(request, *, assise: Assise, action: LocalAction | None, title, save):
+    """The form of a new or an existing local action; back to the list once saved."""
+    territory = assise.territory
+    form = forms.LocalActionForm(posted(request), instance=action, territory=territory)
+    formset = forms.indicator_formset(posted(request), owner=action)
     context = _local_context(request.user, assise, title, nested=True)
     result = _tracked_page(
         request,
@@ -117,7 +111,7 @@ def local_action_edit(request, pk: int):
         layout_context=context,
     )
     if isinstance(result, LocalAction):
-        return redirect("actionplan:local-actions", slug=action.territory.slug)
+        return redirect("actionplan:local-actions", slug=territory.slug)
     return result
 
 
@@ -125,7 +119,7 @@ def local_action_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def local_action_progress(request, pk: int):
     action, assise = _get_local_action(request.user, pk)
-    _require(request.user, "actionplan.change_localaction", action)
+    require(request.user, "actionplan.change_localaction", action)
 
     def record(**kwargs):
         return services.local_action_record_progress(action=action, author=request.user, **kwargs)

@@ -10,15 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assises.models import Proposal, ProposalStatus
+from egts.view_helpers import posted, require
 
 from .. import forms, services
 from ..models import Axis, Measure
 from .common import (
     _backoffice_breadcrumb,
     _form_page,
-    _posted,
     _progress_page,
-    _require,
     _tracked_page,
     plan_axes,
 )
@@ -27,7 +26,7 @@ from .common import (
 @login_required
 @require_GET
 def manage(request):
-    _require(request.user, "actionplan.add_measure")
+    require(request.user, "actionplan.add_measure")
     waiting = (
         Proposal.objects.filter(status=ProposalStatus.FORWARDED, measures__isnull=True)
         .select_related("territory", "theme")
@@ -50,7 +49,7 @@ def manage(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def axis_create(request):
-    _require(request.user, "actionplan.add_axis")
+    require(request.user, "actionplan.add_axis")
     return _axis_page(request, axis=None, title=_("Nouvel axe"))
 
 
@@ -58,12 +57,12 @@ def axis_create(request):
 @require_http_methods(["GET", "POST"])
 def axis_edit(request, pk: int):
     axis = get_object_or_404(Axis, pk=pk)
-    _require(request.user, "actionplan.change_axis", axis)
+    require(request.user, "actionplan.change_axis", axis)
     return _axis_page(request, axis=axis, title=_("Modifier l'axe"))
 
 
 def _axis_page(request, *, axis: Axis | None, title: str):
-    form = forms.AxisForm(_posted(request), instance=axis)
+    form = forms.AxisForm(posted(request), instance=axis)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -94,15 +93,12 @@ def _axis_page(request, *, axis: Axis | None, title: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_create(request):
-    _require(request.user, "actionplan.add_measure")
+    require(request.user, "actionplan.add_measure")
     initial = {}
     if request.method == "GET":
         initial["proposals"] = [v for v in request.GET.getlist("proposals") if v.isdigit()]
         if request.GET.get("axis", "").isdigit():
             initial["axis"] = request.GET["axis"]
-    form = forms.MeasureForm(_posted(request), initial=initial)
-    formset = forms.indicator_formset(_posted(request))
-    title = _("Nouvelle mesure")
 
     def save(data, indicators):
         return services.measure_create(
@@ -113,25 +109,15 @@ def measure_create(request):
             indicators=indicators,
         )
 
-    result = _tracked_page(
-        request,
-        form=form,
-        formset=formset,
-        title=title,
-        save=save,
-        breadcrumb=_backoffice_breadcrumb(title),
-    )
-    return redirect(result) if isinstance(result, Measure) else result
+    form = forms.MeasureForm(posted(request), initial=initial)
+    return _measure_page(request, form=form, measure=None, title=_("Nouvelle mesure"), save=save)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_edit(request, pk: int):
     measure = get_object_or_404(Measure.objects.prefetch_related("indicators"), pk=pk)
-    _require(request.user, "actionplan.change_measure", measure)
-    form = forms.MeasureForm(_posted(request), instance=measure)
-    formset = forms.indicator_formset(_posted(request), owner=measure)
-    title = _("Modifier la mesure")
+    require(request.user, "actionplan.change_measure", measure)
 
     def save(data, indicators):
         return services.measure_update(
@@ -143,10 +129,19 @@ def measure_edit(request, pk: int):
             indicators=indicators,
         )
 
+    form = forms.MeasureForm(posted(request), instance=measure)
+    return _measure_page(
+        request, form=form, measure=measure, title=_("Modifier la mesure"), save=save
+    )
+
+
+def _measure_page(request, *, form, measure: Measure | None, title, save):
+    """The form of a new or an existing measure, with its indicators; to the measure once
+    saved."""
     result = _tracked_page(
         request,
         form=form,
-        formset=formset,
+        formset=forms.indicator_formset(posted(request), owner=measure),
         title=title,
         save=save,
         breadcrumb=_backoffice_breadcrumb(title),
@@ -158,7 +153,7 @@ def measure_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def measure_progress(request, pk: int):
     measure = get_object_or_404(Measure, pk=pk)
-    _require(request.user, "actionplan.follow_measure", measure)
+    require(request.user, "actionplan.follow_measure", measure)
 
     def record(**kwargs):
         return services.measure_record_progress(measure=measure, author=request.user, **kwargs)

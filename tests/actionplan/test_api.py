@@ -86,6 +86,7 @@ def test_measure_list_filters(client):
         ({"theme": "T9"}, "theme"),
         ({"axis": "abc"}, "axis"),
         ({"axis": "\x00"}, "axis"),
+        ({"axis": "9" * 30}, "axis"),
     ],
 )
 def test_bad_filters_are_400_with_the_field(client, params, field):
@@ -124,6 +125,26 @@ def test_unknown_measure_is_a_json_404(client, pk):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_list_filters_are_documented_in_the_schema(client):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+
+    def names(path):
+        return {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+
+    assert {"axis", "status", "territory", "theme"} <= names("/api/v1/action-plan/measures/")
+    assert {"status", "territory"} <= names("/api/v1/action-plan/local-actions/")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"), [({"status": "fini"}, "status"), ({"territory": "x"}, "territory")]
+)
+def test_local_action_bad_filters_are_400_with_the_field(client, params, field):
+    response = client.get(reverse("api-action-plan-local-actions"), params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
 
 
 def test_local_actions_by_territory(client):

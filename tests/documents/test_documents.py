@@ -1,6 +1,7 @@
 """The documentation centre: services, visibility, search, pages, API, query counts."""
 
 import datetime
+from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,6 +165,19 @@ def test_bad_filters_are_ignored_not_500(client):
     )
 
     assert response.status_code == 200
+
+
+def test_bad_filters_are_shown_beside_their_field(client):
+    DocumentFactory(title="Toujours listé")
+
+    response = client.get(reverse("documents:list"), {"kind": "nope", "territory": "x"})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"kind", "territory"}
+    html = unescape(response.content.decode())
+    assert "Type de document inconnu : nope." in html
+    assert "Territoire inconnu : x." in html
+    assert "Toujours listé" in html
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -412,6 +426,16 @@ def test_api_bad_filters_are_400(client, params, field):
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_api_filters_are_documented_in_the_schema(client):
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+
+    parameters = schema["paths"]["/api/v1/documents/"]["get"]["parameters"]
+    by_name = {p["name"]: p for p in parameters}
+    assert {"q", "kind", "territory", "theme", "policy"} <= set(by_name)
+    assert "report" in by_name["kind"]["schema"]["enum"]
+    assert "national" in by_name["territory"]["description"]
 
 
 def test_api_private_document_is_404_to_the_public(client):

@@ -128,10 +128,45 @@ def test_list_filters(api):
     assert ids(theme="T4") == [themed.pk]
     assert ids(policy="P2") == [themed.pk]
     assert ids(tag="logement") == [tagged.pk]
-    assert ids(territory="nulle-part") == []
     assert ids(actor_category="professionnels") == sorted(
         [est.pk, featured.pk, themed.pk, tagged.pk]
     )
+    assert ids(featured="false") == sorted([est.pk, themed.pk, tagged.pk])
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"territory": "nulle-part"}, "territory"),
+        ({"theme": "T9"}, "theme"),
+        ({"policy": "P0"}, "policy"),
+        ({"actor_category": "inconnu"}, "actor_category"),
+        ({"tag": "sans-objet"}, "tag"),
+        ({"featured": "peut-etre"}, "featured"),
+    ],
+)
+def test_list_filter_naming_nothing_is_a_400_on_that_field(api, params, field):
+    """A code that names nothing is a mistake to fix, not an empty list (issue 22: one
+    FilterSet for the page and the API)."""
+    PracticeFactory(published=True)
+
+    response = api.get(LIST_URL, params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert response.json()[field][0]
+
+
+def test_list_filters_are_documented_in_the_schema(api):
+    schema = api.get(reverse("api-schema"), {"format": "json"}).json()
+
+    parameters = schema["paths"]["/api/v1/practices/"]["get"]["parameters"]
+    by_name = {p["name"]: p for p in parameters}
+    assert {"q", "territory", "theme", "policy", "actor_category", "tag", "featured"} <= set(
+        by_name
+    )
+    assert by_name["featured"]["schema"]["type"] == "boolean"
+    assert "professionnels" in by_name["actor_category"]["schema"]["enum"]
 
 
 def test_list_query_count_does_not_grow_with_rows(api, django_assert_max_num_queries):

@@ -69,6 +69,20 @@ def test_catalogue_ignores_unknown_filter_values_without_error(client):
     assert "Toujours là" in _text(response)
 
 
+def test_catalogue_shows_an_unknown_code_beside_its_field_and_ignores_it(client):
+    PracticeFactory(published=True, title="Toujours là")
+
+    response = client.get(CATALOGUE, {"theme": "T99", "tag": "logement"})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"theme", "tag"}
+    html = _text(response)
+    assert "Thème inconnu : T99." in html
+    assert "Mot-clé inconnu : logement." in html
+    assert "Toujours là" in html
+    assert "Identifiant (slug)" not in html  # the API's help texts stay in the API's schema
+
+
 def test_catalogue_search_finds_words(client):
     PracticeFactory(published=True, title="Jardin partagé au pied des immeubles")
     PracticeFactory(published=True, title="Permanence juridique")
