@@ -22,14 +22,23 @@ are found from titles only and the failure is logged: a submission never fails o
 import logging
 import re
 import threading
-
-from spacy.lang.fr.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
+from functools import cache
 
 logger = logging.getLogger(__name__)
-# Capitalised words the small model takes for persons at the start of a greeting.
-STOP_WORDS = frozenset(
-    set(_SPACY_STOP_WORDS) | {"bonjour", "merci", "madame", "monsieur", "mme", "oui", "non"}
-)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's French stop words, and capitalised words the small model takes for persons
+    at the start of a greeting. Read when the model is, never at import: importing
+    ``spacy.lang.fr`` takes seconds (its tokenizer exceptions), which every process that
+    imports the URLs (a gunicorn worker's first request) paid before."""
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(
+        set(STOP_WORDS) | {"bonjour", "merci", "madame", "monsieur", "mme", "oui", "non"}
+    )
+
 
 KINDS = ("email", "phone", "name", "address", "birth_date")
 
@@ -91,7 +100,7 @@ def _plausible_name(entity) -> bool:
         word = token.text
         if not word[:1].isupper() or word.isupper():
             continue  # lower case, or an acronym (CAF, ASE, RSA)
-        if word.lower() in STOP_WORDS or token.is_sent_start and len(entity) == 1:
+        if word.lower() in _stop_words() or token.is_sent_start and len(entity) == 1:
             continue
         return True
     return False
