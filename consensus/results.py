@@ -189,3 +189,37 @@ def statement_result(statement: Statement, territory: Territory | None = None) -
     if computation is not None:
         result = computation.results.filter(statement=statement).first()
     return public_result(result, computation)
+
+
+def scope_summary(computation: Computation | None, *, theme=None) -> list[StatementResult]:
+    """The scope's results on published statements (of a theme), most voted first."""
+    if computation is None:
+        return []
+    rows = computation.results.filter(statement__status="published").select_related(
+        "statement__theme"
+    )
+    if theme is not None:
+        rows = rows.filter(statement__theme=theme)
+    return sorted(rows, key=lambda row: (-row.votes, row.statement_id))
+
+
+def public_groups(computation: Computation | None, *, theme=None) -> list[dict]:
+    """Opinion groups with every count under 5 suppressed; with a theme, only its statements."""
+    if computation is None or not computation.groups:
+        return []
+    kept = None
+    if theme is not None:
+        kept = set(Statement.objects.published().filter(theme=theme).values_list("pk", flat=True))
+    return [
+        {
+            "id": group["id"],
+            "size": suppress(group["size"]),
+            "by_actor_category": {
+                code: suppress(n) for code, n in group["by_actor_category"].items()
+            },
+            "statements": [
+                item for item in group["statements"] if kept is None or item["statement"] in kept
+            ],
+        }
+        for group in computation.groups
+    ]
