@@ -139,5 +139,6 @@ class PaperVotes(BodyLimitMixin, APIView):
                 territory=territory, entered_by=request.user, lines=_lines_of(request)
             )
         except PaperTallyError as exc:
-            raise exceptions.ValidationError({"lines": exc.lines}) from exc
+            # Not a ValidationError: it would turn the line numbers into strings.
+            return Response({"lines": exc.lines}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"saved": len(saved)}, status=status.HTTP_201_CREATED)
