@@ -140,7 +140,7 @@ class StatementModeration(BodyLimitMixin, APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=s.ModerationDecisionSerializer,
+        request=s.StatementModerationSerializer,
         responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT)},
     )
     def post(self, request, pk: str):
@@ -150,7 +150,7 @@ class StatementModeration(BodyLimitMixin, APIView):
             raise exceptions.PermissionDenied(
                 _("Vous ne pouvez pas modérer les énoncés de ce territoire.")
             )
-        form = s.ModerationDecisionSerializer(data=request.data)
+        form = s.StatementModerationSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         try:

@@ -30,7 +30,7 @@ class CodeRelatedField(serializers.SlugRelatedField):
             self.fail("does_not_exist", value=data[:20])
 
 
-class ModerationDecisionSerializer(serializers.Serializer):
+class StatementModerationSerializer(serializers.Serializer):
     """As for contributions (shared/API.md); a statement has no edited text."""
 
     decision = serializers.ChoiceField(choices=[("publish", "publish"), ("reject", "reject")])
@@ -106,19 +106,19 @@ class VoteResultSerializer(serializers.Serializer):
     actor_category = serializers.CharField()
 
 
-class CountsSerializer(serializers.Serializer):
+class VoteCountsSerializer(serializers.Serializer):
     agree = serializers.IntegerField(allow_null=True)
     disagree = serializers.IntegerField(allow_null=True)
     # "pass" is a Python keyword: declared below.
 
 
-CountsSerializer._declared_fields["pass"] = serializers.IntegerField(allow_null=True)
+VoteCountsSerializer._declared_fields["pass"] = serializers.IntegerField(allow_null=True)
 
 
 class StatementResultSerializer(serializers.Serializer):
     votes = serializers.IntegerField(allow_null=True)
-    overall = CountsSerializer()
-    by_actor_category = serializers.DictField(child=CountsSerializer(allow_null=True))
+    overall = VoteCountsSerializer()
+    by_actor_category = serializers.DictField(child=VoteCountsSerializer(allow_null=True))
     paper_votes = serializers.IntegerField(allow_null=True, required=False)
     consensus = serializers.ChoiceField(choices=["agree", "disagree"], allow_null=True)
     divisive = serializers.BooleanField()
