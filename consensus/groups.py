@@ -42,7 +42,7 @@ def _matrix(territory):
         values.append(VALUE[vote])
     shape = (len(voters), len(statements))
     matrix = sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
-    return matrix, list(statements), categories
+    return matrix, list(statements), categories, list(voters)
 
 
 def _labels(points: np.ndarray) -> np.ndarray | None:
@@ -72,17 +72,23 @@ def _agree_shares(matrix, members) -> np.ndarray:
     return np.divide(agree, voted, out=np.full(agree.shape, np.nan), where=voted > 0)
 
 
+def voter_groups(*, territory):
+    """(matrix, statement ids, voters' categories, voters (user id, session key), labels);
+    labels is None with too few voters or statements to group."""
+    from sklearn.decomposition import TruncatedSVD
+
+    matrix, statement_ids, categories, voters = _matrix(territory)
+    if matrix.shape[0] < MIN_VOTERS or matrix.shape[1] < 2:
+        return matrix, statement_ids, categories, voters, None
+    # Centred PCA would densify the matrix; truncated SVD is PCA's sparse counterpart.
+    points = TruncatedSVD(n_components=2, random_state=SEED).fit_transform(matrix)
+    return matrix, statement_ids, categories, voters, _labels(points)
+
+
 def opinion_groups(*, territory) -> list[dict]:
     """[{id, size, by_actor_category {code: n}, statements [{statement, agree_share}]}],
     raw counts (suppressed when shown); empty with too few voters to group."""
-    from sklearn.decomposition import TruncatedSVD
-
-    matrix, statement_ids, categories = _matrix(territory)
-    if matrix.shape[0] < MIN_VOTERS or matrix.shape[1] < 2:
-        return []
-    # Centred PCA would densify the matrix; truncated SVD is PCA's sparse counterpart.
-    points = TruncatedSVD(n_components=2, random_state=SEED).fit_transform(matrix)
-    labels = _labels(points)
+    matrix, statement_ids, categories, _voters, labels = voter_groups(territory=territory)
     if labels is None:
         return []
     categories = np.array(categories)
