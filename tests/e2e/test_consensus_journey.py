@@ -59,3 +59,42 @@ def test_vote_on_statements_on_a_phone_then_read_the_results(page, assert_access
     table = page.get_by_role("table")
     expect(table.get_by_role("row", name=texts[0])).to_contain_text("Consensus pour")
     assert_accessible(page)
+
+
+def test_a_copil_enters_a_paper_tally_and_moderates_a_statement(page, login, assert_accessible):
+    from consensus.models import PaperTally
+    from egts.moderation import ModerationStatus
+    from tests.factories.egts import PASSWORD, copil_member
+
+    statement = StatementFactory(published=True, text="Les usagers doivent siéger au COPIL.")
+    pending = StatementFactory(text="Un énoncé proposé par un participant.")
+    copil = copil_member("grand-sud", role="copil_lead")
+    login(copil.email, PASSWORD)
+
+    page.goto("/consensus/espace/grand-sud/votes-papier/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Votes papier")
+    assert_accessible(page)
+    page.get_by_label("Énoncé").select_option(str(statement.pk))
+    page.get_by_label("Catégorie d'acteur").select_option("usagers")
+    page.get_by_role("spinbutton", name="D'accord", exact=True).fill("14")
+    page.get_by_label("Pas d'accord").fill("-1")
+    page.get_by_label("Je passe").fill("2")
+    page.get_by_label("Date du vote").fill("2014-03-20")
+    page.get_by_role("button", name="Enregistrer la ligne").click()
+    # The wrong count is refused with its message; the rest is kept.
+    expect(page.get_by_role("spinbutton", name="D'accord", exact=True)).to_have_value("14")
+    assert_accessible(page)
+    page.get_by_label("Pas d'accord").fill("3")
+    page.get_by_role("button", name="Enregistrer la ligne").click()
+    expect(page.get_by_text("1 ligne(s) enregistrée(s).")).to_be_visible()
+    tally = PaperTally.objects.get()
+    assert (tally.agree, tally.disagree, tally.passed) == (14, 3, 2)
+
+    page.goto("/consensus/espace/moderation/")
+    expect(page.get_by_role("heading", level=2, name=pending.text)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Publier").check(force=True)
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("Décision enregistrée.")).to_be_visible()
+    pending.refresh_from_db()
+    assert pending.status == ModerationStatus.PUBLISHED
