@@ -15,7 +15,7 @@ from .api import VoteThrottle
 from .filters import StatementFilter
 from .forms import ActorCategoryForm, VoteForm
 from .models import Statement, Vote
-from .results import computation_for, public_result, scope_summary
+from .results import SUPPRESSION_THRESHOLD, computation_for, public_result, scope_summary
 
 SESSION_CATEGORY = "consensus.actor_category"
 
@@ -115,6 +115,14 @@ def vote_submit(request, pk: int):
     return redirect("consensus:vote")
 
 
+def _agree_percent(counts: list[int] | None) -> int | None:
+    """Agree among non-pass votes, in whole percent, for a category of 5 votes or more
+    (the share the rule reads); None otherwise, shown as "< 5"."""
+    if not counts or sum(counts) < SUPPRESSION_THRESHOLD or counts[0] + counts[1] == 0:
+        return None
+    return round(100 * counts[0] / (counts[0] + counts[1]))
+
+
 def results(request):
     """Consensus and divisive statements, by actor category, with their data table."""
     filterset = StatementFilter(request.GET or None, queryset=Statement.objects.published())
@@ -131,6 +139,7 @@ def results(request):
         counts = [shown["votes"], *shown["overall"].values()]
         # Escaped by the template, unlike a filter's literal argument.
         shown["cells"] = ["< 5" if n is None else n for n in counts]
+        shown["shares"] = [_agree_percent(row.by_actor_category.get(code)) for code in labels]
         rows.append({"statement": row.statement, **shown})
     return render(
         request,
@@ -141,6 +150,7 @@ def results(request):
             "rows": rows,
             "consensus_rows": [row for row in rows if row["consensus"]],
             "divisive_rows": [row for row in rows if row["divisive"]],
+            "categories": ActorCategory.choices,
             "breadcrumb_data": {"links": [], "current": _("Consensus")},
         },
     )

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from consensus.models import Vote
 from consensus.tasks import compute_results
+from egts.models import ActorCategory
 from tests.factories.consensus import StatementFactory, territory, votes
 from tests.factories.egts import UserFactory
 
@@ -143,3 +144,36 @@ def test_results_page_queries_do_not_grow_with_rows(client, django_assert_max_nu
     compute_results.delay(None)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(client.get(reverse("consensus:results")).context["rows"]) == 11
+
+
+def test_results_page_shows_agree_shares_by_category_from_five_votes(client):
+    statement = StatementFactory(published=True)
+    votes(statement, "usagers", agree=4, disagree=1, territory=territory())
+    votes(statement, "elus", agree=3, territory=territory())
+    compute_results.delay(None)
+    row = client.get(reverse("consensus:results")).context["rows"][0]
+    codes = [code for code, _label in ActorCategory.choices]
+    shares = dict(zip(codes, row["shares"], strict=True))
+    assert shares["usagers"] == 80
+    assert shares["elus"] is None  # 3 votes
+
+
+def test_consensus_pages_are_valid_html(client):
+    from tests.factories.egts import copil_member
+    from tests.fixtures.html_checker import nu_errors
+
+    statement = StatementFactory(published=True)
+    StatementFactory()
+    votes(statement, "usagers", agree=5, territory=territory())
+    compute_results.delay(None)
+    pages = {"results": client.get(reverse("consensus:results")).content.decode()}
+    pages["category"] = client.get(CATEGORY).content.decode()
+    client.post(CATEGORY, {"actor_category": "elus"})
+    pages["vote"] = client.get(VOTE).content.decode()
+    pages["vote-error"] = client.post(submit(statement.pk), {"vote": "x"}).content.decode()
+    client.force_login(copil_member("grand-sud"))
+    pages["paper"] = client.get(
+        reverse("consensus:paper-votes", kwargs={"slug": "grand-sud"})
+    ).content.decode()
+    pages["moderation"] = client.get(reverse("consensus:moderation")).content.decode()
+    assert nu_errors(pages) == {name: [] for name in pages}
