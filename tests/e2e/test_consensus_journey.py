@@ -56,7 +56,7 @@ def test_vote_on_statements_on_a_phone_then_read_the_results(page, assert_access
     compute_results.delay(None)
     page.get_by_role("link", name="Voir les résultats").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Consensus")
-    table = page.get_by_role("table")
+    table = page.get_by_role("table", name="Votes par énoncé, en ligne et sur papier")
     expect(table.get_by_role("row", name=texts[0])).to_contain_text("Consensus pour")
     assert_accessible(page)
 
