@@ -15,7 +15,13 @@ from .api import VoteThrottle
 from .filters import StatementFilter
 from .forms import ActorCategoryForm, VoteForm
 from .models import Statement, Vote
-from .results import SUPPRESSION_THRESHOLD, computation_for, public_result, scope_summary
+from .results import (
+    SUPPRESSION_THRESHOLD,
+    computation_for,
+    public_groups,
+    public_result,
+    scope_summary,
+)
 
 SESSION_CATEGORY = "consensus.actor_category"
 
@@ -144,13 +150,38 @@ def results(request):
     return render(
         request,
         "consensus/results.html",
-        {
-            "form": filterset.form,
-            "computation": computation,
-            "rows": rows,
-            "consensus_rows": [row for row in rows if row["consensus"]],
-            "divisive_rows": [row for row in rows if row["divisive"]],
-            "categories": ActorCategory.choices,
-            "breadcrumb_data": {"links": [], "current": _("Consensus")},
-        },
+        _results_context(filterset, computation, rows, theme, labels),
     )
+
+
+def _results_context(filterset, computation, rows, theme, labels) -> dict:
+    texts = {row["statement"].pk: row["statement"].text for row in rows}
+    groups = []
+    for group in public_groups(computation, theme=theme):
+        composition = [
+            (labels.get(code, code), "< 5" if n is None else n)
+            for code, n in group["by_actor_category"].items()
+        ]
+        statements = [
+            (texts.get(item["statement"], ""), round(100 * item["agree_share"]))
+            for item in group["statements"]
+            if item["statement"] in texts and item["agree_share"] is not None
+        ]
+        groups.append(
+            {
+                "id": group["id"],
+                "size": group["size"],
+                "composition": composition,
+                "statements": statements,
+            }
+        )
+    return {
+        "form": filterset.form,
+        "groups": groups,
+        "computation": computation,
+        "rows": rows,
+        "consensus_rows": [row for row in rows if row["consensus"]],
+        "divisive_rows": [row for row in rows if row["divisive"]],
+        "categories": ActorCategory.choices,
+        "breadcrumb_data": {"links": [], "current": _("Consensus")},
+    }

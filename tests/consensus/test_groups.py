@@ -80,3 +80,16 @@ def test_groups_are_published_with_small_counts_suppressed():
     for group in groups:
         assert group["by_actor_category"]["elus"] is None  # 0 is under 5
         assert {"statement", "agree_share"} == set(group["statements"][0])
+
+
+def test_results_page_shows_the_groups_with_their_composition(client):
+    from django.urls import reverse
+
+    plant_two_groups()
+    results_compute(territory=None)
+    groups = client.get(reverse("consensus:results")).context["groups"]
+    assert sorted(group["size"] for group in groups) == [30, 30]
+    for group in groups:
+        composition = dict(group["composition"])
+        assert composition["Élus locaux"] == "< 5"
+        assert all(0 <= share <= 100 for _text, share in group["statements"])
