@@ -5,6 +5,8 @@ votes gives the same groups."""
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 from scipy import sparse
 
@@ -18,7 +20,7 @@ GROUP_COUNTS = range(2, 6)
 DISTINGUISHING = 5
 # Silhouette on a sample: its cost grows with the square of the voters.
 SILHOUETTE_SAMPLE = 5000
-VALUE = {VoteChoice.AGREE: 1.0, VoteChoice.DISAGREE: -1.0, VoteChoice.PASS: 0.0}
+VALUE = {VoteChoice.AGREE: 1, VoteChoice.DISAGREE: -1, VoteChoice.PASS: 0}
 
 
 def _matrix(territory):
@@ -30,7 +32,8 @@ def _matrix(territory):
         votes = votes.filter(territory=territory)
     voters: dict[tuple, int] = {}
     statements: dict[int, int] = {}
-    rows, cols, values, categories = [], [], [], []
+    # Typed arrays, not lists: 5 million votes take 45 MB here instead of half a gigabyte.
+    rows, cols, values, categories = array("i"), array("i"), array("b"), []
     for user_id, session_key, statement_id, vote, category in votes.values_list(
         "user_id", "session_key", "statement_id", "vote", "actor_category"
     ).iterator(chunk_size=10_000):
@@ -41,7 +44,14 @@ def _matrix(territory):
         cols.append(statements.setdefault(statement_id, len(statements)))
         values.append(VALUE[vote])
     shape = (len(voters), len(statements))
-    matrix = sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+    matrix = sparse.csr_matrix(
+        (
+            np.frombuffer(values, dtype=np.int8).astype(np.float32),
+            (np.frombuffer(rows, dtype=np.int32), np.frombuffer(cols, dtype=np.int32)),
+        ),
+        shape=shape,
+        dtype=np.float32,
+    )
     return matrix, list(statements), categories, list(voters)
 
 
