@@ -8,7 +8,11 @@ from consensus.models import Vote
 from consensus.tasks import compute_results
 from tests.factories.consensus import StatementFactory, territory, votes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    # As the other journeys: the reference rows come back after the flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 375, "height": 740}
 
