@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("actionplan.api_urls")),
     path("", include("documents.api_urls")),
     path("", include("analysis.api_urls")),
+    path("", include("consensus.api_urls")),
 ]

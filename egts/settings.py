@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "actionplan",
     "documents",
     "analysis",
+    "consensus",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contributions.screen_unscreened",
         "schedule": 600.0,
     },
+    # Consensus results and opinion groups, national and per territory (consensus/tasks.py).
+    "consensus-refresh-all": {"task": "consensus.refresh_all", "schedule": 900.0},
 }
 
 # --- REST API.
@@ -361,7 +364,12 @@ REST_FRAMEWORK = {
         "egts.input.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "egts.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "10/minute", "similar_lookup": "60/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "10/minute",
+        "similar_lookup": "60/minute",
+        # One person goes through statements quickly; an office address holds several.
+        "statement_vote": "120/minute",
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("contributions.urls")),
     path("pratiques/", include("practices.urls")),
+    path("consensus/", include("consensus.urls")),
     # Before assises: its <slug:slug>/ pages would shadow /espace/plan-d-action/.
     path("", include("actionplan.urls")),
     path("documentation/", include("documents.urls")),
