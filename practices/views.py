@@ -25,6 +25,7 @@ from .filters import PracticeFilter
 from .models import Practice, PracticeAttachment, PracticeShare
 from .pages import PAGE_KIND, catalogue_tags
 from .sheet import sheet_filename, sheet_pdf
+from .views_flags import moderation_flags
 
 PAGE_SIZE = 12
 
@@ -404,6 +405,7 @@ def _render_moderation(request, practice, form, status=200):
             "practice": practice,
             "form": form,
             "attachments": list(practice.attachments.all()),
+            "flagged": moderation_flags(practice),
             "breadcrumb_data": {
                 "links": [
                     _catalogue_link(),
