@@ -20,6 +20,7 @@ CONTENT_MODULES = (
     "assises.demo",
     "actionplan.demo",
     "documents.demo",
+    "consensus.demo",
 )
 
 
