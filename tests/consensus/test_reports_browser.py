@@ -47,3 +47,23 @@ def test_dashboard_card_and_report_consensus_part_pass_axe(page, live_server, as
     ).to_be_visible()
     expect(page.get_by_role("rowheader", name="Les visites seront annoncées.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_synthesis_html_consensus_section_passes_axe(page, live_server, assert_accessible):
+    from assises.models import SynthesisStatus
+    from assises.services.synthesis import synthesis_request
+    from tests.factories.egts import national_team_member
+
+    agreed = StatementFactory(published=True, national=True, text="Le temps de coordination.")
+    for category in ["elus", "professionnels", "usagers", "benevoles"]:
+        votes(agreed, category, agree=5)
+    results_compute(territory=None)
+    national = national_team_member()
+    synthesis = synthesis_request(requested_by=national)  # built at commit (eager Celery)
+    synthesis.refresh_from_db()
+    assert synthesis.status == SynthesisStatus.DONE
+    sign_in(page, live_server, national)
+    page.goto(f"/espace/synthese/{synthesis.pk}/html/")
+    expect(page.get_by_role("heading", name="Consensus et dissensus")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Le temps de coordination.")).to_be_visible()
+    assert_accessible(page)
