@@ -16,6 +16,23 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _reference_data():
+    """The nine assises, reloaded if a previous browser test's flush lost them (as in
+    tests/e2e/test_assises_journeys.py): the dashboard and report 404 without them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from assises.models import Assise
+    from egts.models import Territory
+
+    if not Territory.objects.exists():
+        import_module("egts.migrations.0002_reference_data").load(apps, None)
+    if Assise.objects.count() != Territory.objects.count():
+        import_module("assises.migrations.0002_assises_for_territories").create_assises(apps, None)
+
+
 def sign_in(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
