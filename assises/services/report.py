@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from consensus.reports import consensus_figures
 from egts.models import ActorCategory, Territory, Theme, User
 from egts.pdf import render_pdf
 
@@ -107,6 +108,8 @@ def report_content(*, territory: Territory) -> dict:
         # The latest finished analysis of the territory's own texts, frozen on submission.
         "analysis": analysis_figures(territory=territory),
         "recommendations": _recommendations(territory),
+        # The territory's consensus and divisive statements as last computed (two queries).
+        "consensus": consensus_figures(territory),
     }
 
 

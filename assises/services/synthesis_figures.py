@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Window
 from django.db.models.functions import Lower, RowNumber, Trim
 
+from consensus.reports import consensus_figures
 from contributions.models import Contribution, ContributionSource, Questionnaire, Response
 from contributions.results import questionnaire_results
 from egts.models import ActorCategory, Policy, Territory, Theme
@@ -173,6 +174,8 @@ def synthesis_figures() -> dict:
         ],
         # The topics of the latest finished national analysis, frozen with the rest.
         "analysis": analysis_figures(),
+        # The national consensus and divisive statements, as last computed (two queries).
+        "consensus": consensus_figures(),
     }
 
 

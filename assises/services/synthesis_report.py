@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from consensus.reports import consensus_display
 from contributions.charts import SUPPRESSED
 from contributions.models import ContributionSource
 from egts.models import ActorCategory
@@ -378,6 +379,7 @@ def report_context(*, synthesis: Synthesis) -> dict:
         "territories": _territories(f),
         **_listed(f, names),
         "analysis": analysis,
+        "consensus": consensus_display(f.get("consensus")),
         "topics_csv": {
             "public": reverse("synthesis-public-topics-csv", args=[synthesis.version]),
             "workspace": reverse("assises:synthesis-topics-csv", args=[synthesis.pk]),

@@ -128,6 +128,18 @@ def _attention(user, assise: Assise, counts: dict) -> list[dict]:
     return items
 
 
+def _consensus_links(user, assise: Assise) -> dict | None:
+    """The consensus pages of the territory's COPIL (paper tallies, statements to moderate);
+    None for anyone else (the national team has its own entries)."""
+    territory = assise.territory
+    if not user.has_perm("consensus.add_papertally", territory):
+        return None
+    return {
+        "paper_votes": reverse("consensus:paper-votes", args=[territory.slug]),
+        "moderation": reverse("consensus:moderation"),
+    }
+
+
 @login_required
 def dashboard(request, slug):
     assise = get_assise(request.user, slug)
@@ -151,6 +163,7 @@ def dashboard(request, slug):
             },
             "attention": _attention(request.user, assise, counts),
             "last_checkpoint": Checkpoint.objects.filter(territory_id=assise.territory_id).first(),
+            "consensus_links": _consensus_links(request.user, assise),
         }
     )
     return render(request, "assises/workspace/dashboard.html", context)
