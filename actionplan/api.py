@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assises.models import Proposal
+from egts.api_guards import PAGE_NOT_FOUND
 from egts.api_permissions import RulesPermission
 
 from . import serializers as s
@@ -28,7 +28,6 @@ def _values() -> Prefetch:
 
 
 # A page number past the end answers 404 (DRF's pagination): say so in the schema.
-PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
 
 
 class PlanView(APIView):

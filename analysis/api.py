@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contributions.api import PAGE_NOT_FOUND, BodyLimitMixin
+from egts.api_guards import PAGE_NOT_FOUND, BodyLimitMixin, pk_or_404
 
 from . import serializers as s
 from .models import AnalysisRun, Campaign, Quote, Topic, TopicMembership
@@ -34,13 +34,6 @@ from .services.runs import (
 QUEUE_RETRY_AFTER = 60
 
 
-def _id_or_404(value) -> int:
-    value = str(value)
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise NotFound
-    return int(value)
-
-
 def _authenticated(request) -> None:
     if not request.user.is_authenticated:
         raise NotAuthenticated
@@ -50,13 +43,13 @@ def visible_run(request, pk) -> AnalysisRun:
     _authenticated(request)
     return get_object_or_404(
         AnalysisRun.objects.visible_to(request.user).select_related("territory"),
-        pk=_id_or_404(pk),
+        pk=pk_or_404(pk),
     )
 
 
 def visible_topic(request, pk, topic_pk) -> Topic:
     run = visible_run(request, pk)
-    topic = get_object_or_404(run.topics.all(), pk=_id_or_404(topic_pk))
+    topic = get_object_or_404(run.topics.all(), pk=pk_or_404(topic_pk))
     topic.run = run
     return topic
 
@@ -238,7 +231,7 @@ class QuoteDetail(BodyLimitMixin, APIView):
         run = visible_run(request, pk)
         found = get_object_or_404(
             Quote.objects.select_related("topic__run").filter(topic__run=run),
-            pk=_id_or_404(quote),
+            pk=pk_or_404(quote),
         )
         _require(request.user, "analysis.change_quote", found)
         form = s.QuoteUpdateSerializer(data=request.data)

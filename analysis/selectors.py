@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from contributions.models import Answer, Contribution, QuestionKind
+from egts.api_guards import is_id
 
 from .models import AnalysisRun, DocumentKind, Topic
 
@@ -63,7 +64,7 @@ def texts_by_id(kind: str, ids: list[int]) -> dict[int, str]:
 def topic_for_contribution_filter(user, value: str) -> Topic | None:
     """The topic named by ``?topic=`` on the contributions list, when the caller may list
     its contributions; None otherwise (the list is then empty, as for an unknown code)."""
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
+    if not is_id(value):
         return None
     topic = Topic.objects.select_related("run").filter(pk=int(value)).first()
     if topic is None or not user.has_perm("analysis.list_topic_contributions", topic.run):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +13,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from egts import api_guards
 from egts.api import ClientRateThrottle
+from egts.api_guards import pk_or_404
 
 from . import serializers as s
 from . import services
@@ -25,34 +26,8 @@ from .models import Statement
 MAX_BODY = 512 * 1024
 
 
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("Le corps de la requête est trop volumineux.")
-    default_code = "request_too_large"
-
-
-class BodyLimitMixin:
-    """Refuse oversized bodies with 413 before parsing them, never with a 500."""
-
-    def initial(self, request, *args, **kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY:
-            raise RequestTooLarge
-        return super().initial(request, *args, **kwargs)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, RequestDataTooBig):
-            exc = RequestTooLarge()
-        return super().handle_exception(exc)
-
-
-def pk_or_404(value: str) -> int:
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise exceptions.NotFound
-    return int(value)
+class BodyLimitMixin(api_guards.BodyLimitMixin):
+    max_body = MAX_BODY
 
 
 def published_statement(pk: str) -> Statement:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from egts import ratelimit, resubmission
 from egts.api import ClientRateThrottle
+from egts.api_guards import PAGE_NOT_FOUND, BodyLimitMixin, pk_or_404
 from egts.models import ActorCategory, Territory
 
 from . import serializers as s
@@ -25,41 +25,7 @@ from .filters import ContributionApiFilter
 from .models import Contribution, Questionnaire
 from .results import questionnaire_results
 
-# A JSON contribution is at most ~40 KB (10,000 characters); leave room, refuse the rest early.
-MAX_BODY = 256 * 1024
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("Le corps de la requête est trop volumineux.")
-    default_code = "request_too_large"
-
-
-class BodyLimitMixin:
-    """Refuse oversized bodies with 413 before parsing them, and never answer 500 for one."""
-
-    def initial(self, request, *args, **kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY:
-            raise RequestTooLarge
-        return super().initial(request, *args, **kwargs)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, RequestDataTooBig):
-            exc = RequestTooLarge()
-        return super().handle_exception(exc)
-
-
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
-
-
-def _pk_or_404(value: str) -> int:
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise exceptions.NotFound
-    return int(value)
 
 
 def _slug_or_404(value: str) -> str:
@@ -75,7 +41,6 @@ def _param(params, key: str, limit: int = 200) -> str:
 
 
 # A page number past the end answers 404 (DRF's pagination): say so in the schema.
-PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
 
 # --- Contributions ----------------------------------------------------------------------
 
@@ -159,7 +124,7 @@ class ContributionDetail(generics.RetrieveAPIView):
         return Contribution.objects.visible_to(self.request.user).with_references()
 
     def retrieve(self, request, *args, **kwargs):
-        contribution = get_object_or_404(self.get_queryset(), pk=_pk_or_404(kwargs["pk"]))
+        contribution = get_object_or_404(self.get_queryset(), pk=pk_or_404(kwargs["pk"]))
         show_status = request.user.has_perm("contributions.view_status_contribution", contribution)
         serializer = s.ContributionDetailSerializer(
             contribution, context={"request": request, "show_status": show_status}
@@ -178,7 +143,7 @@ class ContributionModeration(BodyLimitMixin, APIView):
     def post(self, request, pk: str):
         # Moderators must learn that a pending item exists; anyone else gets 403, as the
         # contract says, and nothing changes.
-        contribution = get_object_or_404(Contribution.objects.all(), pk=_pk_or_404(pk))
+        contribution = get_object_or_404(Contribution.objects.all(), pk=pk_or_404(pk))
         if not request.user.has_perm("contributions.moderate_contribution", contribution):
             raise exceptions.PermissionDenied(
                 _("Vous ne pouvez pas modérer les contributions de ce territoire.")

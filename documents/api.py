@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics
 
+from egts.api_guards import PAGE_NOT_FOUND
 from egts.api_permissions import RulesPermission
 
 from . import serializers as s
 from .filters import DocumentFilter
 from .models import Document
-
-PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
 
 
 class DocumentList(generics.ListAPIView):

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egts import ratelimit
+from egts.api_guards import PAGE_NOT_FOUND, BodyLimitMixin, pk_or_404
 from egts.api_permissions import RulesPermission, check_rule
 from egts.input import FormParser, MultiPartParser
 
@@ -25,52 +24,9 @@ from .filters import PracticeFilter
 from .models import Practice
 from .views import sheet_response
 
-# A complete practice in JSON is at most ~70 KB of text; leave room, refuse the rest early.
-MAX_JSON_BODY = 256 * 1024
 # A file a little over 10 MB still gets the precise 400 "dépasse 10 Mo"; a far larger body is
 # refused (413) before it is read.
 MAX_UPLOAD_BODY = 16 * 1024 * 1024
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("Le corps de la requête est trop volumineux.")
-    default_code = "request_too_large"
-
-
-class BodyLimitMixin:
-    """Refuse oversized bodies with 413 before parsing them, and never answer 500 for one."""
-
-    max_body = MAX_JSON_BODY
-    too_large_message = None
-
-    def initial(self, request, *args, **kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > self.max_body:
-            raise RequestTooLarge(self.too_large_message)
-        return super().initial(request, *args, **kwargs)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, RequestDataTooBig):
-            exc = RequestTooLarge()
-        elif isinstance(exc, DjangoPermissionDenied):
-            exc = exceptions.PermissionDenied()
-        return super().handle_exception(exc)
-
-
-# A page number past the end answers 404 (DRF's pagination): say so in the schema.
-PAGE_NOT_FOUND = OpenApiResponse(response=OpenApiTypes.OBJECT, description="Page inexistante.")
-
-
-def _pk_or_404(value) -> int:
-    """The id from the path: anything but a plain number is a JSON 404, never an HTML page."""
-    value = str(value)
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise exceptions.NotFound
-    return int(value)
 
 
 class PracticeListCreate(BodyLimitMixin, generics.ListCreateAPIView):
@@ -107,7 +63,7 @@ class PracticeListCreate(BodyLimitMixin, generics.ListCreateAPIView):
 
 
 def _visible_practice(request, pk: str) -> Practice:
-    pk = _pk_or_404(pk)
+    pk = pk_or_404(pk)
     return get_object_or_404(
         Practice.objects.visible_to(request.user).with_references().prefetch_related("attachments"),
         pk=pk,
@@ -150,7 +106,7 @@ class PracticeAttachmentCreate(BodyLimitMixin, APIView):
     def post(self, request, pk: str):
         practice = get_object_or_404(
             Practice.objects.visible_to(request.user).prefetch_related("attachments"),
-            pk=_pk_or_404(pk),
+            pk=pk_or_404(pk),
         )
         self.check_object_permissions(request, practice)
         uploaded = request.FILES.get("file")
@@ -176,7 +132,7 @@ class PracticeSheet(APIView):
     def get(self, request, pk: str):
         practice = get_object_or_404(
             Practice.objects.published().with_references().prefetch_related("attachments"),
-            pk=_pk_or_404(pk),
+            pk=pk_or_404(pk),
         )
         return sheet_response(request, practice)
 
@@ -199,7 +155,7 @@ class PracticeModeration(BodyLimitMixin, APIView):
     def post(self, request, pk: str):
         # Moderators must learn that a pending item exists; anyone else gets 403 and nothing
         # changes. Drafts are nobody's business but their author's: 404.
-        practice = get_object_or_404(Practice.objects.submitted(), pk=_pk_or_404(pk))
+        practice = get_object_or_404(Practice.objects.submitted(), pk=pk_or_404(pk))
         self.check_object_permissions(request, practice)
         user = request.user
         form = s.PracticeModerationSerializer(data=request.data)
