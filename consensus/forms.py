@@ -5,27 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from egts.forms import BaseForm
+from egts.forms import BaseForm, HoneypotMixin
 from egts.models import ActorCategory
 
 from .models import VoteChoice
-
-
-class HoneypotMixin(forms.Form):
-    """A field people never see (hidden by CSS, as the questionnaire's) and robots fill in."""
-
-    website = forms.CharField(
-        label=_("Site web (laissez ce champ vide)"),
-        required=False,
-        template_name="contributions/honeypot_field.html",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("website"):
-            self.add_error(None, _("Votre envoi n'a pas pu être accepté."))
-        return data
 
 
 class ActorCategoryForm(HoneypotMixin, BaseForm):

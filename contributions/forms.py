@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import dsfr
 from django import forms
-from django import forms as django_forms
-from django.conf import settings
-from django.forms.renderers import DjangoTemplates
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from dsfr.utils import dsfr_input_class_attr
 
+from egts.forms import HONEYPOT_FIELD, RENDERER, HoneypotMixin
 from egts.forms import BaseForm as DsfrBaseForm
 from egts.models import ActorCategory, Department, Policy, Territory, Theme
 from egts.moderation import Decision, RejectReason
@@ -28,32 +22,6 @@ from .models import (
 )
 
 
-class FormRenderer(DjangoTemplates):
-    """Project templates, then django-dsfr's, then Django's own widget templates.
-
-    The project's TemplatesSetting renderer needs "django.forms" in INSTALLED_APPS to find
-    Django's widget templates; this renderer does not depend on it.
-    """
-
-    @cached_property
-    def engine(self):
-        return self.backend(
-            {
-                "APP_DIRS": True,
-                "DIRS": [
-                    Path(settings.BASE_DIR) / "templates",
-                    Path(dsfr.__file__).resolve().parent / "templates",
-                    Path(django_forms.__file__).resolve().parent / "templates",
-                ],
-                "NAME": "egts-contributions-forms",
-                "OPTIONS": {},
-            }
-        )
-
-
-RENDERER = FormRenderer()
-
-
 class BaseForm(DsfrBaseForm):
     default_renderer = RENDERER
 
@@ -67,27 +35,6 @@ PERSONAL_DATA_WARNING = _(
 class DepartmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} — {obj.name}"
-
-
-HONEYPOT_FIELD = "website"
-
-
-class HoneypotMixin(forms.Form):
-    """A field people never see (hidden by CSS) and robots fill in."""
-
-    website = forms.CharField(
-        label=_("Site web (laissez ce champ vide)"),
-        required=False,
-        template_name="contributions/honeypot_field.html",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        # The field is invisible, so its error is shown at the top of the form.
-        if data.get("website"):
-            self.add_error(None, _("Votre envoi n'a pas pu être accepté."))
-        return data
 
 
 class ContributionForm(HoneypotMixin, BaseForm):

@@ -1,6 +1,13 @@
-"""Forms of the site shell and of the participant's account, rendered with DSFR."""
+"""Forms of the site shell and of the participant's account, rendered with DSFR, and what
+every app's forms share: the base form, the widget renderer and the honeypot."""
 
+from functools import cached_property
+from pathlib import Path
+
+import dsfr
 from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
@@ -11,6 +18,53 @@ from .models import Department, Territory, User
 class BaseForm(CheckedInputMixin, DsfrBaseForm):
     """The base of every form of the platform: DSFR rendering, and no field takes a control
     character (egts/input.py)."""
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's templates (they correct some of django-dsfr's markup), django-dsfr's,
+    then Django's own widget templates.
+
+    The project's TemplatesSetting renderer cannot find Django's own widget templates
+    unless "django.forms" is in INSTALLED_APPS; forms with such widgets use this one.
+    """
+
+    @cached_property
+    def engine(self):
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [
+                    Path(settings.BASE_DIR) / "templates",
+                    Path(dsfr.__file__).resolve().parent / "templates",
+                    Path(forms.__file__).resolve().parent / "templates",
+                ],
+                "NAME": "egts-forms",
+                "OPTIONS": {},
+            }
+        )
+
+
+RENDERER = FormRenderer()
+
+HONEYPOT_FIELD = "website"
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS) and robots fill in."""
+
+    website = forms.CharField(
+        label=_("Site web (laissez ce champ vide)"),
+        required=False,
+        template_name="partials/honeypot_field.html",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        # The field is invisible, so its error is shown at the top of the form.
+        if data.get("website"):
+            self.add_error(None, _("Votre envoi n'a pas pu être accepté."))
+        return data
 
 
 class TerritoryForm(BaseForm, forms.ModelForm):

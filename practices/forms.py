@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import dsfr
 from django import forms
-from django.conf import settings
-from django.forms.renderers import DjangoTemplates
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from egts.forms import RENDERER
 from egts.forms import BaseForm as DsfrBaseForm
 from egts.models import Department, Policy, Territory, Theme
 from egts.moderation import Decision, RejectReason
@@ -48,28 +44,8 @@ def _section(label, help_text=NEEDED_TO_SEND, rows=6):
     )
 
 
-class FormRenderer(DjangoTemplates):
-    """The project's templates (they correct some of django-dsfr's markup), django-dsfr's,
-    then Django's own widget templates, whether or not "django.forms" is installed."""
-
-    @cached_property
-    def engine(self):
-        return self.backend(
-            {
-                "APP_DIRS": True,
-                "DIRS": [
-                    Path(settings.BASE_DIR) / "templates",
-                    Path(dsfr.__file__).resolve().parent / "templates",
-                    Path(forms.__file__).resolve().parent / "templates",
-                ],
-                "NAME": "egts-practices-forms",
-                "OPTIONS": {},
-            }
-        )
-
-
 class PracticeBaseForm(DsfrBaseForm):
-    default_renderer = FormRenderer()
+    default_renderer = RENDERER
 
 
 class UploadInput(forms.FileInput):

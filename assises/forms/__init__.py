@@ -4,7 +4,6 @@ from .base import (
     DATE_WIDGET,
     RENDERER,
     DsfrBaseForm,
-    FormRenderer,
     MultipleFileField,
     MultipleFileInput,
 )
@@ -20,7 +19,6 @@ from .groups import (
 from .offline import BulkModerationForm, OfflineContributionForm, OfflineImportForm, _binary_kind
 
 __all__ = [
-    "FormRenderer",
     "RENDERER",
     "DsfrBaseForm",
     "DATE_WIDGET",

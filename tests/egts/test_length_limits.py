@@ -12,10 +12,8 @@ from django import forms as django_forms
 from django.forms.renderers import TemplatesSetting
 from rest_framework.test import APIClient
 
-from assises.forms import RENDERER as ASSISES_RENDERER
-from contributions.forms import RENDERER as CONTRIBUTIONS_RENDERER
 from contributions.models import Contribution
-from practices.forms import FormRenderer as PracticesRenderer
+from egts.forms import RENDERER
 from practices.models import Practice
 from tests.factories.contributions import department
 from tests.factories.egts import UserFactory
@@ -32,8 +30,8 @@ def _textarea(html: str, name: str) -> str:
 
 @pytest.mark.parametrize(
     "renderer",
-    [CONTRIBUTIONS_RENDERER, ASSISES_RENDERER, PracticesRenderer(), TemplatesSetting()],
-    ids=["contributions", "assises", "practices", "default"],
+    [RENDERER, TemplatesSetting()],
+    ids=["forms-with-django-widgets", "default"],
 )
 def test_every_form_renderer_states_the_limit_instead_of_cutting(renderer):
     class Form(django_forms.Form):
@@ -52,7 +50,7 @@ def test_a_textarea_without_limit_is_left_alone():
     class Form(django_forms.Form):
         text = django_forms.CharField(widget=django_forms.Textarea)
 
-    html = Form(renderer=CONTRIBUTIONS_RENDERER)["text"].as_widget()
+    html = Form(renderer=RENDERER)["text"].as_widget()
 
     assert "data-egts-max-length" not in html
     assert "caractères au maximum" not in html
