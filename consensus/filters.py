@@ -4,30 +4,17 @@ a message beside the field on the page)."""
 
 from __future__ import annotations
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from egts.filters import PublicFilterSet, territory_filter, theme_filter
 from egts.forms import BaseForm
-from egts.models import Territory, Theme
 
 from .models import Statement
 
 
-class StatementFilter(django_filters.FilterSet):
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Territoire"),
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        empty_label=_("Tous les territoires"),
-        help_text=_("Identifiant (slug) du territoire"),
-        method="in_territory",
-    )
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Thème"),
-        queryset=Theme.objects.all(),
-        empty_label=_("Tous"),
-        help_text=_("Code du thème (T1–T6)"),
-    )
+class StatementFilter(PublicFilterSet):
+    territory = territory_filter(empty_label=_("Tous les territoires"), method="in_territory")
+    theme = theme_filter(field_name="theme")
 
     class Meta:
         model = Statement

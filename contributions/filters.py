@@ -12,37 +12,17 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from egts.filters import SearchFilterSet, policy_filter, territory_filter, theme_filter
 from egts.forms import BaseForm
-from egts.models import ActorCategory, Policy, Territory, Theme
+from egts.models import ActorCategory
 
 from .models import Contribution, ContributionKind
 
-SEARCH_MAX_LENGTH = 200
 
-
-class ContributionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Rechercher"), method="search_text")
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Territoire"),
-        queryset=Territory.objects.all(),
-        to_field_name="slug",
-        empty_label=_("Tous les territoires"),
-        help_text=_("Identifiant (slug) du territoire"),
-    )
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Thème"),
-        field_name="themes",
-        queryset=Theme.objects.all(),
-        empty_label=_("Tous"),
-        help_text=_("Code du thème (T1–T6)"),
-    )
-    policy = django_filters.ModelChoiceFilter(
-        label=_("Politique sociale"),
-        field_name="policies",
-        queryset=Policy.objects.all(),
-        empty_label=_("Toutes"),
-        help_text=_("Code de la politique (P1–P5)"),
-    )
+class ContributionFilter(SearchFilterSet):
+    territory = territory_filter(empty_label=_("Tous les territoires"))
+    theme = theme_filter()
+    policy = policy_filter()
     kind = django_filters.ChoiceFilter(
         label=_("Nature"), choices=ContributionKind.choices, empty_label=_("Toutes")
     )
@@ -54,14 +34,6 @@ class ContributionFilter(django_filters.FilterSet):
         model = Contribution
         fields = ["q", "territory", "theme", "policy", "kind", "actor_category"]
         form = BaseForm
-
-    def search_text(self, queryset, name, value):
-        return queryset.search(value[:SEARCH_MAX_LENGTH])  # a longer query is cut, not refused
-
-    @property
-    def is_filtered(self) -> bool:
-        data = getattr(self.form, "cleaned_data", {})
-        return any(value not in (None, "") for value in data.values())
 
 
 class ContributionApiFilter(ContributionFilter):

@@ -50,14 +50,9 @@ def policy_filter() -> django_filters.ModelChoiceFilter:
     )
 
 
-class SearchFilterSet(django_filters.FilterSet):
-    """A FilterSet over a queryset with ``search()`` (egts/search.py)."""
-
-    q = django_filters.CharFilter(
-        label=_("Rechercher"),
-        method="search_text",
-        help_text=_("Recherche plein texte en français"),
-    )
+class PublicFilterSet(django_filters.FilterSet):
+    """A public list's FilterSet: the page hides the API's help texts, and tells whether
+    anything is filtered (for its "clear" button)."""
 
     def get_form_class(self):
         # The filters' help texts describe the API's parameters (slugs, codes, true/false:
@@ -68,10 +63,20 @@ class SearchFilterSet(django_filters.FilterSet):
             field.help_text = ""
         return form_class
 
-    def search_text(self, queryset, name, value):
-        return queryset.search(value[:SEARCH_MAX_LENGTH])  # a longer query is cut, not refused
-
     @property
     def is_filtered(self) -> bool:
         data = getattr(self.form, "cleaned_data", {})
         return any(value not in (None, "") for value in data.values())
+
+
+class SearchFilterSet(PublicFilterSet):
+    """A FilterSet over a queryset with ``search()`` (egts/search.py)."""
+
+    q = django_filters.CharFilter(
+        label=_("Rechercher"),
+        method="search_text",
+        help_text=_("Recherche plein texte en français"),
+    )
+
+    def search_text(self, queryset, name, value):
+        return queryset.search(value[:SEARCH_MAX_LENGTH])  # a longer query is cut, not refused
