@@ -36,7 +36,10 @@ def test_every_dsfr_class_a_template_writes_is_styled_by_the_subset():
     # classes are written too (fr-input--error is styled only inside fr-search-bar).
     reachable = set()
     for sheet in dsfr_subset.SOURCES:
-        for selectors in re.findall(r"([^{}]+)\{", sheet.read_text()):
+        # Each run of text that follows a brace (or the start) and ends at "{": anchored so
+        # that the regex does not retry from every character of a declaration block
+        # (unanchored, it took 31 s on DSFR's full stylesheet, for the same matches).
+        for selectors in re.findall(r"(?<![^{}])([^{}]+)\{", sheet.read_text()):
             for selector in selectors.split(","):
                 names = set(re.findall(r"\.(fr-[\w-]+)", selector))
                 if names & written and names <= written | subset:
