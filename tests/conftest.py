@@ -15,7 +15,11 @@ from egts.celery import app as celery_app
 # tests make beside it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.celery_worker"]
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.celery_worker",
+    "tests.fixtures.static",
+]
 
 
 def pytest_runtest_setup(item):

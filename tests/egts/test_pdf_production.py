@@ -7,10 +7,6 @@ find their stylesheet and fonts there. Each PDF is read back and must embed Mari
 
 import io
 import logging
-import os
-import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,26 +24,6 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-
-
-@pytest.fixture(scope="module")
-def collected_static(tmp_path_factory) -> Path:
-    """``collectstatic`` run as a deploy runs it: a process of its own, DEBUG off."""
-    root = tmp_path_factory.mktemp("static")
-    env = {
-        **os.environ,
-        "DEBUG": "off",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(root),
-    }
-    subprocess.run(  # noqa: S603 — fixed argv
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    return root
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -77,7 +76,7 @@ def count(app, model: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, collected_static):
     workdir = tmp_path_factory.mktemp("faults")
     postgres, redis = PrivatePostgres(workdir), PrivateRedis(workdir)
     postgres.start()
@@ -86,16 +85,10 @@ def stack(tmp_path_factory):
         workdir,
         database_url=postgres.url,
         redis_url=redis.url,
+        static_root=collected_static,
         extra_env={"CACHE_URL": f"rediscache://127.0.0.1:{redis.port}/1"},
     )
-    # Two processes side by side: the schema in PostgreSQL, the hashed and compressed files.
-    with ThreadPoolExecutor(2) as pool:
-        steps = [
-            pool.submit(app.manage, "migrate", "--noinput", "-v0"),
-            pool.submit(app.manage, "collectstatic", "--noinput", "-v0"),
-        ]
-        for step in steps:
-            step.result()
+    app.manage("migrate", "--noinput", "-v0")
     fixtures = workdir / "fixtures.json"
     app.manage("shell", "-c", CREATE_FIXTURES.format(out=fixtures))
     app.start()

@@ -7,7 +7,6 @@ different loopback addresses, so each is a different client for the platform.
 """
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis as redis_client
@@ -30,7 +29,7 @@ for name in {accounts!r}:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, collected_static):
     workdir = tmp_path_factory.mktemp("login-faults")
     postgres, redis = PrivatePostgres(workdir), PrivateRedis(workdir)
     postgres.start()
@@ -39,15 +38,10 @@ def stack(tmp_path_factory):
         workdir,
         database_url=postgres.url,
         redis_url=redis.url,
+        static_root=collected_static,
         extra_env={"CACHE_URL": f"rediscache://127.0.0.1:{redis.port}/1", "PROXY_COUNT": "1"},
     )
-    with ThreadPoolExecutor(2) as pool:
-        steps = [
-            pool.submit(app.manage, "migrate", "--noinput", "-v0"),
-            pool.submit(app.manage, "collectstatic", "--noinput", "-v0"),
-        ]
-        for step in steps:
-            step.result()
+    app.manage("migrate", "--noinput", "-v0")
     app.manage("shell", "-c", CREATE_ACCOUNTS.format(accounts=ACCOUNTS, password=PASSWORD))
     app.start()
     proxy = ReverseProxy(free_port(), app.port)
