@@ -39,6 +39,8 @@ WHOLE_MODULES = (
     "tests/ops/test_faults.py",
     "tests/ops/test_login_faults.py",
     "tests/contributions/test_explain.py",
+    # One topic model fitted on the labelled corpus (about a minute) serves the module.
+    "tests/analysis/engine/test_quality.py",
     # Its module fixture holds the demo content in an open transaction: a test of another
     # module run in between would see it.
     "tests/api/test_schema_fuzz.py",

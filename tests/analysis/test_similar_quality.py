@@ -1,6 +1,7 @@
 """Quality of the similar-contribution look-up on the labelled corpus (issue 18 item 5):
-for each text, the share of the 5 contributions returned (itself excluded) that carry the
-same topic label. Must be at least 0.5; the figure is printed (pytest -s shows it)."""
+for each text asked about (every other one of the corpus, all of it published), the share of
+the 5 contributions returned (itself excluded) that carry the same topic label. Must be at
+least 0.5; the figure is printed (pytest -s shows it)."""
 
 import pytest
 from django.db import connection
@@ -16,6 +17,9 @@ from tests.factories.analysis import department_of
 pytestmark = pytest.mark.django_db
 
 MIN_PRECISION = 0.5
+# Every other text is asked about: 500 look-ups give the figure within about 0.01 of the
+# 1,000 (measured: 0.580 on 500, 0.572 on 1,000), in half the time.
+ASKED = slice(None, None, 2)
 
 
 def _publish(rows) -> dict[int, str]:
@@ -47,7 +51,8 @@ def test_top_5_precision_on_the_labelled_corpus():
     rows = load()
     labels = _publish(rows)
     returned = same = 0
-    for (pk, topic), row in zip(labels.items(), rows, strict=True):
+    asked = list(zip(labels.items(), rows, strict=True))[ASKED]
+    for (pk, topic), row in asked:
         found = similar_contributions(f"{row['title']} {row['text']}", exclude_id=pk)
         assert len(found) <= 5
         assert pk not in {s.id for s in found}
@@ -56,7 +61,7 @@ def test_top_5_precision_on_the_labelled_corpus():
     precision = same / returned
     print(
         f"\nsimilar look-up top-5 precision: {precision:.3f} ({same}/{returned}, "
-        f"{len(rows)} texts, {connection.vendor})"
+        f"{len(asked)} of {len(rows)} texts asked about, {connection.vendor})"
     )
-    assert returned >= 4 * len(rows)  # nearly every text finds five
+    assert returned >= 4 * len(asked)  # nearly every text finds five
     assert precision >= MIN_PRECISION
