@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from contributions.models import Contribution
@@ -39,6 +39,10 @@ from .signatures import published_near_copies
 
 # The queue and the moderation page show this many published near-copies at most.
 NEAR_COPIES_SHOWN = 3
+# The code the moderation API adds to an item's ``flags`` when it nearly copies a
+# published contribution (the HTML queue shows it as a badge with the originals). Not a
+# ``Flag``: it is no personal data, and it is read from the screening, not stored on the item.
+NEAR_COPY_FLAG = "near_copy"
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,16 @@ def _campaign_sizes(published_ids: set[int]) -> dict[int, int]:
         if contribution_id not in latest or run_id > latest[contribution_id][0]:
             latest[contribution_id] = (run_id, size)
     return {pk: size for pk, (_run, size) in latest.items()}
+
+
+def has_published_near_copy() -> Exists:
+    """For a queryset of contributions: whether the screening found a near-copy that is
+    still published (what ``near_copies_for`` shows), as one correlated subquery."""
+    return Exists(
+        NearCopy.objects.filter(
+            contribution_id=OuterRef("pk"), published__status=ModerationStatus.PUBLISHED
+        )
+    )
 
 
 def near_copies_for(contribution_ids) -> dict[int, list[PublishedNearCopy]]:
