@@ -6,23 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analysis', '0002_moderation_screening'),
-        ('practices', '0005_public_list_indexes'),
+        ("analysis", "0002_moderation_screening"),
+        ("practices", "0005_public_list_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PracticeCheck',
+            name="PracticeCheck",
             fields=[
-                ('practice', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='name_check', serialize=False, to='practices.practice')),
-                ('checked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='vérifiée le')),
-                ('names', models.JSONField(blank=True, default=list, verbose_name='noms de personnes possibles')),
+                (
+                    "practice",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="name_check",
+                        serialize=False,
+                        to="practices.practice",
+                    ),
+                ),
+                (
+                    "checked_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="vérifiée le"
+                    ),
+                ),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="noms de personnes possibles"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "vérification automatique d'une pratique",
-                'verbose_name_plural': 'vérifications automatiques des pratiques',
+                "verbose_name": "vérification automatique d'une pratique",
+                "verbose_name_plural": "vérifications automatiques des pratiques",
             },
         ),
     ]
