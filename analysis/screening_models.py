@@ -36,6 +36,29 @@ class ModerationCheck(models.Model):
         return str(self.contribution_id)
 
 
+class PracticeCheck(models.Model):
+    """A practice's last name screening (``analysis.tasks.screen_practice_names``); none yet,
+    or one older than the practice's last change, means the task has not run on its text
+    (the broker was away): beat's sweep ``analysis.screen_unscreened_practices`` catches up."""
+
+    practice = models.OneToOneField(
+        "practices.Practice",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="name_check",
+    )
+    checked_at = models.DateTimeField(_("vérifiée le"), default=timezone.now)
+    # As for contributions: the moderation page marks where they occur.
+    names = models.JSONField(_("noms de personnes possibles"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("vérification automatique d'une pratique")
+        verbose_name_plural = _("vérifications automatiques des pratiques")
+
+    def __str__(self) -> str:
+        return str(self.practice_id)
+
+
 class NearCopy(models.Model):
     """A published contribution that the screened one nearly copies (estimated Jaccard
     similarity of their texts at or above the campaign threshold)."""

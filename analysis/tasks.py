@@ -3,6 +3,7 @@ how the three kinds of task share a run)."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import socket
 
@@ -23,7 +24,7 @@ from .services.runs import (
     analysis_resume,
     analysis_start,
 )
-from .services.screening import practice_screen_names
+from .services.screening import practice_screen_names, unscreened_practice_ids
 
 # Fitting reads the whole sample at once: it may take longer than an ordinary task.
 FIT_SOFT_LIMIT = getattr(settings, "ANALYSIS_FIT_SOFT_TIME_LIMIT", 1800)
@@ -124,3 +125,18 @@ def fail_stale_runs() -> int:
 def screen_practice_names(practice_id: int) -> str:
     """spaCy's person names in a practice sent to moderation (too slow for its request)."""
     return "screened" if practice_screen_names(practice_id=practice_id) else "skipped"
+
+
+# As for contributions (contributions.tasks): a screening a moment old is on its way.
+SWEEP_AFTER = datetime.timedelta(minutes=5)
+SWEEP_BATCH = 200
+
+
+@shared_task(name="analysis.screen_unscreened_practices", soft_time_limit=600, time_limit=660)
+def screen_unscreened_practices() -> int:
+    """Beat's catch-up: practices sent to moderation that no name screening reached (the
+    broker was down), screened here so that no name escapes the moderators."""
+    ids = unscreened_practice_ids(older_than=SWEEP_AFTER, limit=SWEEP_BATCH)
+    for practice_id in ids:
+        practice_screen_names(practice_id=practice_id)
+    return len(ids)

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analysis.services.screening import near_copies_for
 from contributions.models import Contribution
 from egts.models import Territory
 from egts.moderation import ModerationDecision
@@ -20,7 +21,13 @@ from . import serializers as s
 from .counts import territory_counts
 from .models import Assise, Hypothesis, HypothesisReview, Proposal, WorkingGroup
 from .services.groups import working_group_save
-from .services.moderation import ITEM_TYPES, QueueScope, moderation_log, moderation_queue
+from .services.moderation import (
+    CONTRIBUTION,
+    ITEM_TYPES,
+    QueueScope,
+    moderation_log,
+    moderation_queue,
+)
 from .services.proposals import hypothesis_review, proposal_save, proposal_validate
 
 
@@ -243,9 +250,19 @@ class ModerationQueue(generics.ListAPIView):
             raise ValidationError({"status": ["Seul le statut « pending » est disponible."]})
         return moderation_queue(user=self.request.user, scope=scope, item_type=item_type)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        rows = page if page is not None else queryset
+        # The page's published near-copies in two queries, whatever its size.
+        self._near_copies = near_copies_for(
+            row["id"] for row in rows if row["item_type"] == CONTRIBUTION
+        )
+        return page
+
     def get_serializer_context(self):
         return super().get_serializer_context() | {
-            "territory_slugs": dict(Territory.objects.values_list("pk", "slug"))
+            "territory_slugs": dict(Territory.objects.values_list("pk", "slug")),
+            "near_copies": getattr(self, "_near_copies", {}),
         }
 
 

@@ -1,7 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from analysis.services.screening import NEAR_COPY_FLAG
 from contributions.models import Contribution
 from egts.models import Policy, Theme, User
 from practices.models import Practice
@@ -191,16 +193,54 @@ class ProposalSerializer(serializers.ModelSerializer):
             ].child_relation.queryset = Practice.objects.published().for_territory(territory)
 
 
+class QueueNearCopySerializer(serializers.Serializer):
+    """A published contribution that the queued one nearly copies (public data only)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    similarity = serializers.FloatField()
+    campaign_size = serializers.IntegerField(allow_null=True)
+
+
 class QueueItemSerializer(serializers.Serializer):
+    """``flags`` are the item's personal-data codes, plus ``near_copy`` when its screening
+    found a published near-copy; ``near_copies`` names those originals, as the HTML queue
+    does. Both come from the view's ``near_copies`` context (one read per page)."""
+
     type = serializers.CharField(source="item_type")
     id = serializers.IntegerField()
     title = serializers.CharField()
     territory = serializers.SerializerMethodField()
     submitted_at = serializers.DateTimeField()
-    flags = serializers.ListField(child=serializers.CharField())
+    flags = serializers.SerializerMethodField()
+    near_copies = serializers.SerializerMethodField()
 
     def get_territory(self, item) -> str | None:
         return self.context["territory_slugs"].get(item["territory_id"])
+
+    def _near_copies(self, item) -> list:
+        if item["item_type"] != "contribution":
+            return []
+        return self.context.get("near_copies", {}).get(item["id"], [])
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_flags(self, item) -> list[str]:
+        flags = list(item["flags"] or [])
+        if self._near_copies(item):
+            flags.append(NEAR_COPY_FLAG)
+        return flags
+
+    @extend_schema_field(QueueNearCopySerializer(many=True))
+    def get_near_copies(self, item) -> list[dict]:
+        return [
+            {
+                "id": copy.id,
+                "title": copy.title,
+                "similarity": round(copy.similarity, 3),
+                "campaign_size": copy.campaign_size,
+            }
+            for copy in self._near_copies(item)
+        ]
 
 
 class ModerationDecisionSerializer(serializers.Serializer):

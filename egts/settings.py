@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contributions.screen_unscreened",
         "schedule": 600.0,
     },
+    # The same for the person names of practices sent to moderation (analysis/tasks.py).
+    "analysis-screen-unscreened-practices": {
+        "task": "analysis.screen_unscreened_practices",
+        "schedule": 600.0,
+    },
     # Consensus results and opinion groups, national and per territory (consensus/tasks.py).
     "consensus-refresh-all": {"task": "consensus.refresh_all", "schedule": 900.0},
 }

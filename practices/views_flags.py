@@ -1,26 +1,35 @@
 """The flagged fragments a moderator reads on a practice's moderation page.
 
-Practices keep no list of the names spaCy found (only the NAME flag of
-``analysis.tasks.screen_practice_names``): the page marks what the patterns and the
-titled names find again now (``egts.moderation.flagged_fragments``, never the model).
+The page marks what the patterns and the titled names find again now, and where the
+person names that ``analysis.tasks.screen_practice_names`` found (kept in
+``analysis.PracticeCheck``) occur (``egts.moderation.flagged_fragments``, never the model).
 """
 
 from __future__ import annotations
 
-from egts.moderation import FRAGMENT_LABELS, Flag, flagged_fragments, highlighted_html
+from analysis.screening_models import PracticeCheck
+from egts.moderation import (
+    FRAGMENT_LABELS,
+    Flag,
+    ModerationStatus,
+    flagged_fragments,
+    highlighted_html,
+)
 
 from .models import PUBLIC_TEXT_FIELDS, Practice
 
 
 def moderation_flags(practice: Practice) -> dict:
     """Each public text field with fragments to look at (its label and its text with the
-    fragments marked), every fragment as a list, and whether the name task flagged a name
-    that the page cannot point at."""
+    fragments marked), every fragment as a list, whether the name task flagged a name
+    that the page cannot point at, and whether it has yet to run on a pending practice."""
+    check = PracticeCheck.objects.filter(practice_id=practice.pk).only("names").first()
+    found_names = check.names if check is not None else []
     sections = []
     fragments = []
     for name in PUBLIC_TEXT_FIELDS:
         text = getattr(practice, name) or ""
-        spans = flagged_fragments(text)
+        spans = flagged_fragments(text, names=found_names)
         if not spans:
             continue
         sections.append(
@@ -38,4 +47,7 @@ def moderation_flags(practice: Practice) -> dict:
         "sections": sections,
         "fragments": fragments,
         "unmarked_name": Flag.NAME in practice.flags and not marked_names,
+        "unscreened": check is None
+        and practice.status == ModerationStatus.PENDING
+        and not practice.is_draft,
     }

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from contributions.models import Contribution
@@ -35,10 +35,15 @@ from egts.personal_data import names
 
 from ..conf import run_parameters
 from ..models import ModerationCheck, NearCopy, RunStatus, TopicMembership
+from ..screening_models import PracticeCheck
 from .signatures import published_near_copies
 
 # The queue and the moderation page show this many published near-copies at most.
 NEAR_COPIES_SHOWN = 3
+# The code the moderation API adds to an item's ``flags`` when it nearly copies a
+# published contribution (the HTML queue shows it as a badge with the originals). Not a
+# ``Flag``: it is no personal data, and it is read from the screening, not stored on the item.
+NEAR_COPY_FLAG = "near_copy"
 
 
 @dataclass(frozen=True)
@@ -109,22 +114,48 @@ def unscreened_contribution_ids(*, older_than: datetime.timedelta, limit: int) -
 
 def practice_screen_names(*, practice_id: int) -> bool:
     """A practice's flags with spaCy's person names, once it is sent to moderation (the
-    request found the patterns only). False if it changed meanwhile or is gone."""
+    request found the patterns only), and the names found, kept for its moderation page.
+    False if it changed meanwhile or is gone."""
     from practices.models import PUBLIC_TEXT_FIELDS, Practice
 
     read = Practice.objects.filter(pk=practice_id).only("pk", *PUBLIC_TEXT_FIELDS).first()
     if read is None:
         return False
     texts = {name: getattr(read, name) for name in PUBLIC_TEXT_FIELDS}
-    flags = detect_personal_data(*texts.values())
+    # One pass of the recogniser: the names, then the patterns without it.
+    found_names = sorted(set(names("\n".join(t for t in texts.values() if t))))
+    wanted = {*detect_personal_data(*texts.values(), with_names=False)}
+    if found_names:
+        wanted.add(Flag.NAME)
+    flags = [flag.value for flag in Flag if flag.value in wanted]
     with transaction.atomic():
         practice = (
             Practice.objects.select_for_update().filter(pk=read.pk, **texts).only("pk").first()
         )
         if practice is None:
             return False
+        # update() leaves updated_at alone: the check stays newer than the text it read.
         Practice.objects.filter(pk=practice.pk).update(flags=flags)
+        PracticeCheck.objects.update_or_create(
+            practice_id=practice.pk,
+            defaults={"checked_at": timezone.now(), "names": found_names},
+        )
     return True
+
+
+def unscreened_practice_ids(*, older_than: datetime.timedelta, limit: int) -> list[int]:
+    """Practices waiting for moderation whose name screening never ran on their current
+    text (the broker was away when they were sent or edited). The oldest first."""
+    from practices.models import Practice
+
+    before = timezone.now() - older_than
+    return list(
+        Practice.objects.pending()
+        .filter(updated_at__lt=before)
+        .filter(Q(name_check__isnull=True) | Q(name_check__checked_at__lt=F("updated_at")))
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _campaign_sizes(published_ids: set[int]) -> dict[int, int]:
@@ -137,6 +168,16 @@ def _campaign_sizes(published_ids: set[int]) -> dict[int, int]:
         if contribution_id not in latest or run_id > latest[contribution_id][0]:
             latest[contribution_id] = (run_id, size)
     return {pk: size for pk, (_run, size) in latest.items()}
+
+
+def has_published_near_copy() -> Exists:
+    """For a queryset of contributions: whether the screening found a near-copy that is
+    still published (what ``near_copies_for`` shows), as one correlated subquery."""
+    return Exists(
+        NearCopy.objects.filter(
+            contribution_id=OuterRef("pk"), published__status=ModerationStatus.PUBLISHED
+        )
+    )
 
 
 def near_copies_for(contribution_ids) -> dict[int, list[PublishedNearCopy]]:

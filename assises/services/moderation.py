@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from analysis.services.screening import has_published_near_copy
 from contributions.models import Contribution
 from contributions.services import contributions_bulk_moderate
 from egts.models import Territory, User
@@ -46,7 +47,11 @@ def moderation_queue(*, user: User, scope: QueueScope, item_type: str = "", flag
             continue
         queryset = _scoped(model.objects.moderated_by(user).pending(), scope)
         if flagged:
-            queryset = queryset.exclude(flags=[])
+            # Possible personal data, or (contributions) a near-copy of a published text.
+            signalled = ~models.Q(flags=[])
+            if model is Contribution:
+                signalled |= models.Q(has_published_near_copy())
+            queryset = queryset.filter(signalled)
         parts.append(
             queryset.annotate(item_type=models.Value(name, output_field=models.CharField()))
             .values(*QUEUE_FIELDS)

@@ -296,6 +296,7 @@ def test_api_queue_matrix(roles, items, role, status):
             "territory": "grand-sud",
             "submitted_at": results[2]["submitted_at"],
             "flags": ["email"],
+            "near_copies": [],
         }
 
 

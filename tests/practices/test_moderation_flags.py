@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from analysis.screening_models import PracticeCheck
 from egts.models import Role
 from tests.factories.egts import UserFactory, copil_member, national_team_member
 from tests.factories.practices import PracticeFactory
@@ -111,3 +112,62 @@ def test_flagged_fragments_stay_hidden_from_others(client, role, allowed):
     assert response.status_code == (200 if allowed else 404)
     assert (LIST_TITLE in response.content.decode()) is allowed
     assert ("Madame Lefort" in response.content.decode()) is allowed
+
+
+NAME_LABEL = "Nom de personne possible"
+
+
+def test_the_names_the_task_found_are_listed_and_marked(client):
+    practice = PracticeFactory(results="Sophie Martin anime l'atelier du mardi.", flags=["name"])
+    PracticeCheck.objects.create(practice=practice, names=["Sophie Martin"])
+    client.force_login(copil_member("grand-sud"))
+
+    html = _page(client, practice).content.decode()
+
+    assert LIST_TITLE in html
+    assert f'<mark class="egts-flagged">Sophie Martin</mark> : {NAME_LABEL}' in html
+    assert f'Sophie Martin<span class="fr-sr-only"> ({NAME_LABEL})</span></mark>' in html
+    assert "est pas surligné ci-dessous" not in html  # the name is pointed at now
+    assert "pas encore eu lieu" not in html
+
+
+def test_a_name_found_by_the_task_is_escaped(client):
+    practice = PracticeFactory(results="Écrire à Léa <b>Roux</b> pour venir.", flags=["name"])
+    PracticeCheck.objects.create(practice=practice, names=["Léa <b>Roux</b>"])
+    client.force_login(national_team_member())
+
+    html = _page(client, practice).content.decode()
+
+    assert "<b>Roux</b>" not in html
+    assert f'<mark class="egts-flagged">Léa &lt;b&gt;Roux&lt;/b&gt;</mark> : {NAME_LABEL}' in html
+
+
+def test_a_pending_practice_not_screened_yet_says_so(client):
+    practice = PracticeFactory(results="Sophie Martin anime l'atelier du mardi.")
+    client.force_login(copil_member("grand-sud"))
+
+    html = _page(client, practice).content.decode()
+
+    assert "recherche automatique des noms de personnes n'a pas encore eu lieu" in html
+    assert "Sophie Martin</mark>" not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("copil_other_territory", False), ("copil_member", True), ("national", True)],
+)
+def test_the_names_found_stay_hidden_from_another_territory(client, role, allowed):
+    practice = PracticeFactory(results="Sophie Martin anime l'atelier du mardi.", flags=["name"])
+    PracticeCheck.objects.create(practice=practice, names=["Sophie Martin"])
+    client.force_login(
+        {
+            "copil_other_territory": lambda: copil_member("grand-est"),
+            "copil_member": lambda: copil_member("grand-sud"),
+            "national": national_team_member,
+        }[role]()
+    )
+
+    response = _page(client, practice)
+
+    assert response.status_code == (200 if allowed else 404)
+    assert ("Sophie Martin" in response.content.decode()) is allowed
