@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egts import api_guards
-from egts.api import ClientRateThrottle
 from egts.api_guards import pk_or_404
+from egts.ratelimit import ClientThrottle
 
 from . import serializers as s
 from . import services
@@ -34,16 +33,10 @@ def published_statement(pk: str) -> Statement:
     return get_object_or_404(Statement.objects.published(), pk=pk_or_404(pk))
 
 
-class VoteThrottle(ClientRateThrottle):
-    """Per client address, signed in or not; lifted with the other limits by
-    ``EGTS_RATE_LIMITS=off``. The voting page counts against the same rate."""
+class VoteThrottle(ClientThrottle):
+    """Per client address, signed in or not. The voting page counts against the same rate."""
 
     scope = "statement_vote"
-
-    def allow_request(self, request, view):
-        if not getattr(settings, "EGTS_RATE_LIMITS", True):
-            return True
-        return super().allow_request(request, view)
 
 
 STATUS_PARAMETER = OpenApiParameter(

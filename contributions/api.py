@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from egts import ratelimit, resubmission
-from egts.api import ClientRateThrottle
 from egts.api_guards import PAGE_NOT_FOUND, BodyLimitMixin, pk_or_404
 from egts.models import ActorCategory, Territory
 
@@ -89,7 +88,7 @@ class ContributionListCreate(BodyLimitMixin, generics.ListCreateAPIView):
         return Response(s.contribution_created(contribution), status=status.HTTP_201_CREATED)
 
 
-class SimilarThrottle(ClientRateThrottle):
+class SimilarThrottle(ratelimit.ClientThrottle):
     """Per client address, signed in or not: the form calls it while one types."""
 
     scope = "similar_lookup"

@@ -11,32 +11,22 @@ from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from . import serializers as s
 from .auth import current_token, rotate_token, token_expires_at
 from .models import Department, Policy, Region, Stage, Territory, Theme
-from .network import client_ip
+from .ratelimit import ClientThrottle
 
 
-class ClientIpIdent:
-    """Throttles count per client address: the client behind the proxies, as for the login
-    lockout (egts/network.py), not the proxy's."""
+class TokenThrottle(ClientThrottle):
+    """Per client address. Not lifted by ``EGTS_RATE_LIMITS=off``: it guards passwords."""
 
-    def get_ident(self, request):
-        return client_ip(request) or super().get_ident(request)
-
-
-class ClientRateThrottle(ClientIpIdent, SimpleRateThrottle):
-    """Per client address, signed in or not (set ``scope``)."""
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class TokenThrottle(ClientIpIdent, AnonRateThrottle):
     scope = "token"
+
+    def allow_request(self, request, view):
+        return SimpleRateThrottle.allow_request(self, request, view)
 
 
 def _lockout_response(request) -> Response:

@@ -1,37 +1,30 @@
-"""Submission rate limits: a fixed-window counter in the cache, per account and per IP.
+"""Rate limits, for the API and the HTML forms alike: Django REST framework's throttles.
 
-The cache is shared between web processes in production (Redis), so a limit holds
-across the whole platform. ``EGTS_RATE_LIMITS=off`` lifts every limit of this module
-(load tests, demonstrations); login protection (django-axes) is separate and stays on.
+DRF's ``SimpleRateThrottle`` (a sliding window of request times in the cache) is the one
+counter. Views that count every request list these classes in ``throttle_classes``
+(votes, the similar look-up, the token); submissions are counted once their input is
+valid, the API through ``check_api`` and the HTML forms through ``hit``, on the same
+classes, so that a page is no way around its API. The rates are
+DRF's setting, ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (egts/settings.py), read when a
+request is counted, so an override in settings applies at once. ``EGTS_RATE_LIMITS=off``
+lifts every limit of this module (load tests, demonstrations); login protection
+(django-axes) is separate and stays on.
 
-Rates can be tuned with ``EGTS_RATE_LIMIT_RULES = {"scope": (limit, seconds)}``.
+Submissions are counted per client address and, when signed in, per account too
+(``hit``): an office address holds several people, and one account must not go round
+its limit by moving. The cache is shared between web processes in production (Redis), so
+a limit holds across the platform. DRF reads then writes the window, so two requests of
+the same client at the same instant may both pass: a limit is a brake on floods, not a
+quota (which is why a home-made atomic counter was not kept).
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core.cache import cache
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from egts.network import client_ip
-
-
-@dataclass(frozen=True)
-class Rate:
-    limit: int
-    window: int  # seconds
-
-
-DEFAULT_RATES: dict[str, Rate] = {
-    # A participant rarely writes more than a few contributions in an hour.
-    "contribution_submit": Rate(10, 3600),
-    # Anonymous questionnaire answers: a shared office IP may hold several people.
-    "questionnaire_response": Rate(20, 3600),
-    # A practice is a long text: a participant proposes a few, never a dozen in an hour.
-    "practice_submit": Rate(10, 3600),
-}
 
 
 class RateLimited(Exception):
@@ -42,45 +35,61 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def rate_for(scope: str) -> Rate:
-    overrides = getattr(settings, "EGTS_RATE_LIMIT_RULES", {}) or {}
-    if scope in overrides:
-        limit, window = overrides[scope]
-        return Rate(int(limit), int(window))
-    return DEFAULT_RATES[scope]
+class ClientThrottle(SimpleRateThrottle):
+    """Per client address, signed in or not (set ``scope``): the client behind the
+    proxies, as for the login lockout (egts/network.py), not the proxy's."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_ident(self, request):
+        return client_ip(request) or super().get_ident(request)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        if not getattr(settings, "EGTS_RATE_LIMITS", True):
+            return True
+        return super().allow_request(request, view)
 
 
-def _keys(scope: str, request, window_index: int) -> list[str]:
-    keys = [f"egts-rl:{scope}:ip:{client_ip(request) or 'unknown'}:{window_index}"]
-    user = getattr(request, "user", None)
-    if getattr(user, "is_authenticated", False):
-        keys.append(f"egts-rl:{scope}:user:{user.pk}:{window_index}")
-    return keys
+class AccountThrottle(ClientThrottle):
+    """Per account; nothing for a visitor who is not signed in."""
+
+    cache_format = "throttle_%(scope)s_account_%(ident)s"
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user.pk}
+
+
+def throttles(scope: str) -> list[type[ClientThrottle]]:
+    """The throttle classes of a submission scope: per address, then per account."""
+    return [
+        type(f"{base.__name__}_{scope}", (base,), {"scope": scope})
+        for base in (ClientThrottle, AccountThrottle)
+    ]
+
+
+SUBMISSIONS = {
+    scope: throttles(scope)
+    for scope in ("contribution_submit", "questionnaire_response", "practice_submit")
+}
 
 
 def hit(*, scope: str, request) -> None:
-    """Count one submission; raise RateLimited if the account or the IP is past its limit.
-
-    A refused attempt is counted too, so hammering does not reopen the window early.
-    """
-    if not getattr(settings, "EGTS_RATE_LIMITS", True):
-        return
-    rate = rate_for(scope)
-    now = time.time()
-    window_index = int(now // rate.window)
-    retry_after = max(1, int((window_index + 1) * rate.window - now))
-    exceeded = False
-    for key in _keys(scope, request, window_index):
-        cache.add(key, 0, timeout=rate.window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=rate.window + 1)
-            count = 1
-        if count > rate.limit:
-            exceeded = True
-    if exceeded:
-        raise RateLimited(retry_after)
+    """Count one submission; raise RateLimited if the address or the account is past its
+    limit."""
+    waits = []
+    for throttle_class in SUBMISSIONS[scope]:
+        throttle = throttle_class()
+        if not throttle.allow_request(request, None):
+            waits.append(throttle.wait() or 1)
+    if waits:
+        raise RateLimited(max(1, int(max(waits))))
 
 
 def check_api(*, scope: str, request) -> None:

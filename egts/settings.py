@@ -369,7 +369,15 @@ REST_FRAMEWORK = {
         "egts.input.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "egts.api_errors.exception_handler",
+    # Every rate limit of the platform (egts/ratelimit.py), per client address and, for
+    # submissions, per account too.
     "DEFAULT_THROTTLE_RATES": {
+        # A participant rarely writes more than a few contributions in an hour.
+        "contribution_submit": "10/hour",
+        # Anonymous questionnaire answers: a shared office address may hold several people.
+        "questionnaire_response": "20/hour",
+        # A practice is a long text: a participant proposes a few, never a dozen in an hour.
+        "practice_submit": "10/hour",
         "token": "10/minute",
         "similar_lookup": "60/minute",
         # One person goes through statements quickly; an office address holds several.

@@ -66,6 +66,20 @@ def pytest_xdist_make_scheduler(config, log):
     return Scheduling(config, log)
 
 
+@pytest.fixture
+def throttle_rates(settings):
+    """Sets rates of egts/ratelimit.py, e.g. ``throttle_rates(contribution_submit="2/hour")``."""
+
+    def set_rates(**rates):
+        drf = settings.REST_FRAMEWORK
+        settings.REST_FRAMEWORK = {
+            **drf,
+            "DEFAULT_THROTTLE_RATES": {**drf["DEFAULT_THROTTLE_RATES"], **rates},
+        }
+
+    return set_rates
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

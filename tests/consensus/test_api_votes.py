@@ -89,26 +89,12 @@ def test_voting_on_an_unknown_statement_is_404(pk):
     assert response.status_code == 404
 
 
-def test_votes_are_rate_limited_per_client_address(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "statement_vote": "3/minute",
-        },
-    }
-    from consensus.api import VoteThrottle
-
-    VoteThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    try:
-        statements = StatementFactory.create_batch(4, published=True)
-        body = {"vote": "agree", "actor_category": "elus"}
-        codes = [APIClient().post(url(s), body, format="json").status_code for s in statements]
-        assert codes == [201, 201, 201, 429]
-        assert Vote.objects.count() == 3
-        settings.EGTS_RATE_LIMITS = False
-        assert APIClient().post(url(statements[3]), body, format="json").status_code == 201
-    finally:
-        from rest_framework.settings import api_settings
-
-        VoteThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+def test_votes_are_rate_limited_per_client_address(settings, throttle_rates):
+    throttle_rates(statement_vote="3/minute")
+    statements = StatementFactory.create_batch(4, published=True)
+    body = {"vote": "agree", "actor_category": "elus"}
+    codes = [APIClient().post(url(s), body, format="json").status_code for s in statements]
+    assert codes == [201, 201, 201, 429]
+    assert Vote.objects.count() == 3
+    settings.EGTS_RATE_LIMITS = False
+    assert APIClient().post(url(statements[3]), body, format="json").status_code == 201

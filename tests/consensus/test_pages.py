@@ -90,20 +90,13 @@ def test_an_unpublished_statement_cannot_be_voted_on(client):
     assert Vote.objects.count() == 0
 
 
-def test_the_page_shares_the_apis_rate_limit(client, settings):
-    from consensus.api import VoteThrottle
-
-    VoteThrottle.THROTTLE_RATES = {**VoteThrottle.THROTTLE_RATES, "statement_vote": "2/minute"}
-    try:
-        statements = StatementFactory.create_batch(3, published=True)
-        client.post(CATEGORY, {"actor_category": "elus"})
-        codes = [client.post(submit(s.pk), {"vote": "agree"}).status_code for s in statements]
-        assert codes == [302, 302, 429]
-        assert Vote.objects.count() == 2
-    finally:
-        from rest_framework.settings import api_settings
-
-        VoteThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+def test_the_page_shares_the_apis_rate_limit(client, throttle_rates):
+    throttle_rates(statement_vote="2/minute")
+    statements = StatementFactory.create_batch(3, published=True)
+    client.post(CATEGORY, {"actor_category": "elus"})
+    codes = [client.post(submit(s.pk), {"vote": "agree"}).status_code for s in statements]
+    assert codes == [302, 302, 429]
+    assert Vote.objects.count() == 2
 
 
 def test_results_page_lists_consensus_and_divisive_statements_with_suppressed_counts(client):

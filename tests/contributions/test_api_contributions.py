@@ -126,8 +126,10 @@ def test_malformed_json_answers_400(participant_client):
     assert response.status_code == 400
 
 
-def test_rate_limit_per_account_answers_429_with_retry_after(participant_client, settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"contribution_submit": (2, 3600)}
+def test_rate_limit_per_account_answers_429_with_retry_after(
+    participant_client, settings, throttle_rates
+):
+    throttle_rates(contribution_submit="2/hour")
     # Different titles: the same contribution sent again is merged, not counted twice.
     for number in range(2):
         payload = valid_payload(title=f"Un référent de parcours {number}")
@@ -138,16 +140,16 @@ def test_rate_limit_per_account_answers_429_with_retry_after(participant_client,
     assert Contribution.objects.count() == 2
 
 
-def test_rate_limit_per_ip_holds_across_accounts(client, settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"contribution_submit": (1, 3600)}
+def test_rate_limit_per_ip_holds_across_accounts(client, settings, throttle_rates):
+    throttle_rates(contribution_submit="1/hour")
     client.force_authenticate(UserFactory())
     assert client.post(URL, valid_payload(), format="json").status_code == 201
     client.force_authenticate(UserFactory())
     assert client.post(URL, valid_payload(), format="json").status_code == 429
 
 
-def test_rate_limits_can_be_lifted(participant_client, settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"contribution_submit": (1, 3600)}
+def test_rate_limits_can_be_lifted(participant_client, settings, throttle_rates):
+    throttle_rates(contribution_submit="1/hour")
     settings.EGTS_RATE_LIMITS = False
     for _ in range(3):
         assert participant_client.post(URL, valid_payload(), format="json").status_code == 201

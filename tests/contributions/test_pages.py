@@ -127,8 +127,10 @@ def test_missing_csrf_token_is_refused():
     assert Contribution.objects.count() == 0
 
 
-def test_rate_limit_shows_clear_message_with_429_and_keeps_input(client, participant, settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"contribution_submit": (1, 3600)}
+def test_rate_limit_shows_clear_message_with_429_and_keeps_input(
+    client, participant, settings, throttle_rates
+):
+    throttle_rates(contribution_submit="1/hour")
     assert client.post(SUBMIT, form_data()).status_code == 302
     response = client.post(SUBMIT, form_data(title="Deuxième envoi gardé"))
     assert response.status_code == 429

@@ -180,8 +180,8 @@ def test_one_response_per_account(client, questionnaire):
     assert Response.objects.count() == 1
 
 
-def test_anonymous_responses_are_rate_limited(client, questionnaire, settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"questionnaire_response": (2, 3600)}
+def test_anonymous_responses_are_rate_limited(client, questionnaire, settings, throttle_rates):
+    throttle_rates(questionnaire_response="2/hour")
     # Different answers: the same response sent again is counted once, not twice.
     for agree in ("Oui", "Non"):
         response = post(client, questionnaire, full_answers(questionnaire, agree=agree))

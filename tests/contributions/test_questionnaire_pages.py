@@ -177,8 +177,8 @@ def test_signed_in_person_answers_once(client, questionnaire):
     assert "Vous avez déjà répondu" in text(client.get(URL))
 
 
-def test_anonymous_rate_limit_on_the_last_step(client, questionnaire, settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"questionnaire_response": (0, 3600)}
+def test_anonymous_rate_limit_on_the_last_step(client, questionnaire, settings, throttle_rates):
+    throttle_rates(questionnaire_response="0/hour")
     questions = by_label(questionnaire)
     single, scale = questions["Êtes-vous d'accord ?"], questions["Votre note ?"]
     multiple = questions["Quels leviers ?"]

@@ -53,9 +53,8 @@ def test_axes_allauth_and_the_submission_limits_all_read_the_same_address(settin
     request = _request("198.51.100.1, 203.0.113.5")
     assert get_client_ip_address(request) == "203.0.113.5"
     assert AccountAdapter(request).get_client_ip(request) == "203.0.113.5"
-    assert ratelimit._keys("contribution_submit", request, 0)[0].startswith(
-        "egts-rl:contribution_submit:ip:203.0.113.5:"
-    )
+    by_address, _by_account = ratelimit.SUBMISSIONS["contribution_submit"]
+    assert by_address().get_cache_key(request, None) == "throttle_contribution_submit_203.0.113.5"
 
 
 @pytest.mark.django_db

@@ -41,8 +41,8 @@ def test_fifteen_practices_in_a_row_through_the_api_stop_at_the_limit():
     assert Practice.objects.count() == 10
 
 
-def test_the_api_answers_a_french_429_with_retry_after(settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"practice_submit": (2, 3600)}
+def test_the_api_answers_a_french_429_with_retry_after(settings, throttle_rates):
+    throttle_rates(practice_submit="2/hour")
     api = APIClient()
     api.force_authenticate(UserFactory())
     for number in range(2):
@@ -60,8 +60,8 @@ def test_the_api_answers_a_french_429_with_retry_after(settings):
     assert Practice.objects.count() == 2
 
 
-def test_the_limit_holds_per_address_across_accounts(settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"practice_submit": (1, 3600)}
+def test_the_limit_holds_per_address_across_accounts(settings, throttle_rates):
+    throttle_rates(practice_submit="1/hour")
     api = APIClient()
     api.force_authenticate(UserFactory())
     assert api.post(API, payload(1), format="json").status_code == 201
@@ -70,8 +70,8 @@ def test_the_limit_holds_per_address_across_accounts(settings):
     assert api.post(API, payload(2), format="json").status_code == 429
 
 
-def test_the_limit_can_be_lifted(settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"practice_submit": (1, 3600)}
+def test_the_limit_can_be_lifted(settings, throttle_rates):
+    throttle_rates(practice_submit="1/hour")
     settings.EGTS_RATE_LIMITS = False
     api = APIClient()
     api.force_authenticate(UserFactory())
@@ -79,8 +79,10 @@ def test_the_limit_can_be_lifted(settings):
     assert [api.post(API, payload(n), format="json").status_code for n in range(3)] == [201] * 3
 
 
-def test_the_form_answers_429_with_a_clear_message_and_keeps_what_was_typed(client, settings):
-    settings.EGTS_RATE_LIMIT_RULES = {"practice_submit": (1, 3600)}
+def test_the_form_answers_429_with_a_clear_message_and_keeps_what_was_typed(
+    client, settings, throttle_rates
+):
+    throttle_rates(practice_submit="1/hour")
     client.force_login(UserFactory())
     first = {"title": "Première pratique", "themes": ["T1"], "action": "save"}
     assert client.post(FORM, first).status_code == 302
