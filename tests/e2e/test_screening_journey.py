@@ -52,7 +52,7 @@ def test_moderator_sees_a_near_copy_and_the_flagged_fragments(page, live_server,
     )
 
     page.goto(f"{live_server.url}/espace/grand-sud/moderation/")
-    expect(page.get_by_text("Quasi-copie d'une contribution publiée")).to_be_visible()
+    expect(page.get_by_text("Quasi-copie d'une contribution publiée", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="La permanence sociale")).to_be_visible()
     assert_accessible(page)
 
