@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import Subquery
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egts import resubmission
-from egts.db import server_bound_cursor
-from egts.models import ActorCategory, Department, Policy, SubmissionGuard, Theme
+from egts.models import ActorCategory, Department, Policy, Theme
 from egts.moderation import (
     Decision,
     ModerationError,
@@ -93,14 +90,17 @@ def contribution_submit(
     )
     theme_codes = list(dict.fromkeys(theme.pk for theme in themes))  # each once, as given
     policy_codes = list(dict.fromkeys(policy.pk for policy in policies))
-    if signed_in and connection.vendor == "postgresql":
-        if _insert_unless_resent(contribution, theme_codes, policy_codes):
-            _send_after_commit("screen_contribution", contribution.pk)
-            return contribution
-        earlier = _same_contribution(contribution)
-        if earlier is not None:
-            return earlier
-    return _submit_with_orm(contribution, theme_codes, policy_codes)
+    if not signed_in:  # offline entries and anonymous API clients are never merged
+        with transaction.atomic():
+            return _insert(contribution, theme_codes, policy_codes)
+    contribution, _created = resubmission.submit_once(
+        sender=resubmission.user_sender(contribution.author),
+        fingerprint=_fingerprint(contribution),
+        author=contribution.author,
+        create=lambda: _insert(contribution, theme_codes, policy_codes),
+        find=lambda pk: Contribution.objects.filter(pk=pk).first(),
+    )
+    return contribution
 
 
 def _send_after_commit(task: str, *args) -> None:
@@ -139,188 +139,8 @@ def _fingerprint(contribution: Contribution) -> str:
     )
 
 
-# --- Writing in one statement (PostgreSQL) ---------------------------------------------
-# A statement is atomic by itself: writing a submission and what hangs on it in one, with
-# data-modifying WITH clauses, spares the transaction's BEGIN and COMMIT and every other
-# round trip. The columns and values are the ORM's own (the model's fields, pre_save and
-# get_db_prep_save), so a field added to a model is written here too.
-
-
-@functools.cache
-def _insert_shape(model, skip: tuple[str, ...] = ()) -> tuple[tuple, str, str]:
-    """The fields an insert into ``model`` writes, their quoted columns and their typed
-    placeholders: the same for every row, so worked out once per process, not per row."""
-    fields = tuple(
-        f for f in model._meta.concrete_fields if not f.primary_key and f.column not in skip
-    )
-    db = connections[DEFAULT_DB_ALIAS]
-    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
-    types = ", ".join(f"%s::{f.db_type(db)}" for f in fields)
-    return fields, columns, types
-
-
-def _row(instance, fields) -> list:
-    """The values an insert writes for ``instance``: the ORM's own (pre_save, then
-    get_db_prep_save), so a default, an auto_now or a field's conversion apply as in save()."""
-    db = connections[DEFAULT_DB_ALIAS]
-    return [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
-
-
-def _execute_one(sql: str, params: list):
-    """Runs one statement (PostgreSQL, parameters bound on the server: egts/db.py) and
-    returns its first row. Inside a caller's transaction, a
-    savepoint keeps a refused statement from spoiling the rest of it."""
-    if connection.in_atomic_block:
-        with transaction.atomic(), server_bound_cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    with server_bound_cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-def _insert_unless_resent(contribution: Contribution, theme_codes, policy_codes) -> bool:
-    """Records the sending in SubmissionGuard (egts/resubmission.py), and inserts the
-    contribution and its links only if the same one was not sent in the window. A copy sent
-    at the same moment waits on the guard's unique pair until the first commits, then finds
-    it recent. False: it was a copy."""
-    fields, columns, placeholders = _insert_shape(Contribution)
-    values = _row(contribution, fields)
-    guard = SubmissionGuard._meta.db_table
-    sql = f"""
-        WITH guard AS (
-            INSERT INTO {guard} (sender, author_id, fingerprint, sent_at) VALUES (%s, %s, %s, %s)
-            ON CONFLICT (sender, fingerprint) DO UPDATE SET sent_at = EXCLUDED.sent_at
-            WHERE {guard}.sent_at < %s
-            RETURNING 1
-        ), inserted AS (
-            INSERT INTO {Contribution._meta.db_table} ({columns})
-            SELECT {placeholders} FROM guard
-            RETURNING id
-        ), themes AS (
-            INSERT INTO {Contribution.themes.through._meta.db_table} (contribution_id, theme_id)
-            SELECT inserted.id, code FROM inserted, unnest(%s::varchar[]) AS code
-        ), policies AS (
-            INSERT INTO {Contribution.policies.through._meta.db_table} (contribution_id, policy_id)
-            SELECT inserted.id, code FROM inserted, unnest(%s::varchar[]) AS code
-        )
-        SELECT id FROM inserted
-    """  # noqa: S608 — table and column names come from the models, values are parameters
-    now = contribution.submitted_at
-    row = _execute_one(
-        sql,
-        [
-            resubmission.user_sender(contribution.author),
-            contribution.author_id,
-            _fingerprint(contribution),
-            now,
-            now - RESUBMISSION_WINDOW,
-            *values,
-            theme_codes,
-            policy_codes,
-        ],
-    )
-    if row is None:
-        return False
-    contribution.pk = row[0]
-    contribution._state.adding = False
-    contribution.theme_codes, contribution.policy_codes = theme_codes, policy_codes
-    return True
-
-
-@functools.cache
-def _response_sql(guarded: bool) -> str:
-    """The response and its answers in one statement; ``guarded``: only if the same
-    response was not sent by the same person within the window (SubmissionGuard). The
-    response's id is drawn first and kept in the guard, so that a copy finds it."""
-    _fields, columns, placeholders = _insert_shape(Response)
-    answer_fields, answer_columns, _placeholders = _insert_shape(Answer, skip=("response_id",))
-    db = connections[DEFAULT_DB_ALIAS]
-    arrays = ", ".join(f"%s::{f.db_type(db)}[]" for f in answer_fields)
-    table = Response._meta.db_table
-    answers = f"""answers AS (
-            INSERT INTO {Answer._meta.db_table} (response_id, {answer_columns})
-            SELECT inserted.id, answer.* FROM inserted, unnest({arrays}) AS answer
-        )"""  # noqa: S608 — table and column names come from the models
-    if not guarded:
-        return f"""
-            WITH inserted AS (
-                INSERT INTO {table} ({columns}) VALUES ({placeholders})
-                RETURNING id
-            ), {answers}
-            SELECT id FROM inserted
-        """  # noqa: S608 — table and column names come from the models, values are parameters
-    guard = SubmissionGuard._meta.db_table
-    pk_column = Response._meta.pk.column
-    pk = db.ops.quote_name(pk_column)
-    return f"""
-        WITH guard AS (
-            INSERT INTO {guard} (sender, author_id, fingerprint, sent_at, result_id)
-            VALUES (%s, %s, %s, %s, nextval(pg_get_serial_sequence('{table}', '{pk_column}')))
-            ON CONFLICT (sender, fingerprint) DO UPDATE
-                SET sent_at = EXCLUDED.sent_at, author_id = EXCLUDED.author_id,
-                    result_id = EXCLUDED.result_id
-                WHERE {guard}.sent_at < %s
-            RETURNING result_id
-        ), inserted AS (
-            INSERT INTO {table} ({pk}, {columns})
-            SELECT guard.result_id, {placeholders} FROM guard
-            RETURNING id
-        ), {answers}
-        SELECT id FROM inserted
-    """  # noqa: S608 — table and column names come from the models, values are parameters
-
-
-def _insert_response(response: Response, answers: list[dict], guard: tuple | None = None) -> bool:
-    """The response and its answers (each ``{attname: value}``), in one statement.
-
-    ``guard``, (sender, author id, fingerprint): nothing is written if the same response
-    was sent within the window; False then.
-
-    An answer's field that is not given takes its default, as in Answer(): none of them
-    computes its value on save (no auto_now, no file), so pre_save has nothing to do.
-    """
-    db = connections[DEFAULT_DB_ALIAS]
-    answer_fields = _insert_shape(Answer, skip=("response_id",))[0]
-    rows = [
-        [
-            f.get_db_prep_save(given[f.attname] if f.attname in given else f.get_default(), db)
-            for f in answer_fields
-        ]
-        for given in answers
-    ]
-    columns_of_answers = [list(column) for column in zip(*rows, strict=True)] or [
-        [] for _field in answer_fields
-    ]
-    values = _row(response, _insert_shape(Response)[0])
-    params = [*values, *columns_of_answers]
-    if guard is not None:
-        now = timezone.now()
-        params = [*guard, now, now - resubmission.WINDOW, *params]
-    row = _execute_one(_response_sql(guard is not None), params)
-    if row is None:
-        return False
-    (response.pk,) = row
-    response._state.adding = False
-    return True
-
-
-def _submit_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
-    """The same with the ORM, for SQLite (make run) and offline entries (never merged)."""
-    if contribution.author_id is None:
-        return _insert_with_orm(contribution, theme_codes, policy_codes)
-    contribution, _created = resubmission.submit_once(
-        sender=resubmission.user_sender(contribution.author),
-        fingerprint=_fingerprint(contribution),
-        author=contribution.author,
-        create=lambda: _insert_with_orm(contribution, theme_codes, policy_codes),
-        find=lambda pk: Contribution.objects.filter(pk=pk).first(),
-    )
-    return contribution
-
-
-@transaction.atomic
-def _insert_with_orm(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
+def _insert(contribution: Contribution, theme_codes, policy_codes) -> Contribution:
+    """The contribution and its links, inside the caller's transaction: three inserts."""
     contribution.save(force_insert=True)
     _send_after_commit("screen_contribution", contribution.pk)
     contribution.theme_codes = _link(
@@ -684,8 +504,33 @@ def response_submit(
         department=department,
         territory_id=department.region.territory_id if department else None,
     )
-    # Each answer row as {attname: value}: a dozen Answer instances per response cost more
-    # than the statement that writes them.
+    rows = _answer_rows(cleaned)
+    try:
+        return _write_response(response, rows, sender=sender)
+    except IntegrityError as exc:
+        # One account answers once: the database's unique pair says so, without a query
+        # before.
+        if signed_in and Response.objects.filter(questionnaire=questionnaire, user=user).exists():
+            raise ValidationError(
+                {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
+            ) from exc
+        if not questions_held:
+            raise
+        # The questions held in memory are older than the database: another process
+        # removed a choice or a question. Check the answers again against the database's.
+        forget_questionnaires()
+        return response_submit(
+            questionnaire=questionnaire,
+            user=user,
+            actor_category=actor_category,
+            department=department,
+            answers=answers,
+            sender=sender,
+        )
+
+
+def _answer_rows(cleaned: list[tuple[Question, dict]]) -> list[dict]:
+    """The answers to store, each ``{attname: value}``: one per chosen choice, value or text."""
     rows = []
     for question, item in cleaned:
         for choice_id in item.get("choices", []):
@@ -694,75 +539,37 @@ def response_submit(
             rows.append({"question_id": question.pk, "value": item["value"]})
         if "text" in item:
             rows.append({"question_id": question.pk, "text": item["text"]})
+    return rows
 
-    def record(insert: Callable[[], bool]) -> Response | None:
-        """``insert()`` the response, None if it was a copy. One account answers once: the
-        database's unique pair says so, without a query before."""
-        try:
-            if not insert():
-                return None
-        except IntegrityError as exc:
-            if (
-                signed_in
-                and Response.objects.filter(questionnaire=questionnaire, user=user).exists()
-            ):
-                raise ValidationError(
-                    {"non_field_errors": [_("Vous avez déjà répondu à ce questionnaire.")]}
-                ) from exc
-            if questions_held:
-                # The questions held in memory are older than the database: another process
-                # removed a choice or a question. Check the answers again against the
-                # database's.
-                forget_questionnaires()
-                return response_submit(
-                    questionnaire=questionnaire,
-                    user=user,
-                    actor_category=actor_category,
-                    department=department,
-                    answers=answers,
-                    sender=sender,
-                )
-            raise
+
+def _write_response(response: Response, rows: list[dict], *, sender: str | None) -> Response:
+    """The response and its answers (each ``{attname: value}``) in one transaction, whose
+    commit checks the answers' choices (foreign keys are checked at commit). ``sender``
+    (egts.resubmission.sender_of): the same response sent again by the same person within
+    the window answers with the first one."""
+
+    def insert() -> Response:
+        response.save(force_insert=True)
+        Answer.objects.bulk_create(Answer(response=response, **row) for row in rows)
         return response
 
-    def insert_with_orm() -> bool:
-        with transaction.atomic():
-            response.save(force_insert=True)
-            Answer.objects.bulk_create(Answer(response=response, **row) for row in rows)
-        return True
-
     if sender is None:
-        if connection.vendor == "postgresql":
-            return record(lambda: _insert_response(response, rows))
-        return record(insert_with_orm)
+        with transaction.atomic():
+            return insert()
     fingerprint = resubmission.fingerprint(
         "questionnaire_response",
-        questionnaire.pk,
-        actor_category,
-        getattr(department, "pk", None),
+        response.questionnaire_id,
+        response.actor_category,
+        response.department_id,
         sorted(json.dumps(row, sort_keys=True) for row in rows),  # in any order
     )
-    if connection.vendor == "postgresql":
-        guard = (sender, user.pk if signed_in else None, fingerprint)
-        recorded = record(lambda: _insert_response(response, rows, guard=guard))
-        if recorded is not None:
-            return recorded
-        earlier = Response.objects.filter(
-            questionnaire=questionnaire,
-            pk=Subquery(
-                SubmissionGuard.objects.filter(sender=sender, fingerprint=fingerprint).values(
-                    "result_id"
-                )[:1]
-            ),
-        ).first()
-        if earlier is not None:
-            return earlier
-        # The first one is gone (deleted since): this one counts, through the ORM path.
     recorded, _created = resubmission.submit_once(
         sender=sender,
-        author=user,
+        author=response.user,
         fingerprint=fingerprint,
-        create=lambda: record(insert_with_orm),
-        find=lambda pk: Response.objects.filter(pk=pk, questionnaire=questionnaire).first(),
+        create=insert,
+        find=lambda pk: Response.objects.filter(
+            pk=pk, questionnaire_id=response.questionnaire_id
+        ).first(),
     )
     return recorded
