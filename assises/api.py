@@ -223,14 +223,15 @@ def _moderation_scope(request) -> QueueScope:
 
 
 class ModerationQueue(generics.ListAPIView):
-    """Pending contributions and practices the caller may moderate, oldest first."""
+    """Pending contributions, practices and proposed statements the caller may moderate,
+    oldest first."""
 
     serializer_class = s.QueueItemSerializer
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("type", str, enum=["contribution", "practice"]),
+            OpenApiParameter("type", str, enum=list(ITEM_TYPES)),
             OpenApiParameter("status", str, enum=["pending"]),
             OpenApiParameter("territory", str),
         ]
@@ -245,7 +246,9 @@ class ModerationQueue(generics.ListAPIView):
         params = self.request.query_params
         item_type = params.get("type", "")
         if item_type and item_type not in ITEM_TYPES:
-            raise ValidationError({"type": ["Type inconnu : « contribution » ou « practice »."]})
+            raise ValidationError(
+                {"type": ["Type inconnu : « contribution », « practice » ou « statement »."]}
+            )
         if params.get("status", "pending") != "pending":
             raise ValidationError({"status": ["Seul le statut « pending » est disponible."]})
         return moderation_queue(user=self.request.user, scope=scope, item_type=item_type)

@@ -1,4 +1,5 @@
-"""One moderation queue for contributions and practices, bulk decisions, the decision log."""
+"""One moderation queue for contributions, practices and proposed statements, bulk decisions,
+the decision log."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from analysis.services.screening import has_published_near_copy
+from consensus.models import Statement
+from consensus.services import statements_bulk_moderate
 from contributions.models import Contribution
 from contributions.services import contributions_bulk_moderate
 from egts.models import Territory, User
@@ -19,7 +22,15 @@ from practices.services import practices_bulk_moderate
 
 CONTRIBUTION = "contribution"
 PRACTICE = "practice"
-ITEM_TYPES = {CONTRIBUTION: Contribution, PRACTICE: Practice}
+STATEMENT = "statement"
+ITEM_TYPES = {CONTRIBUTION: Contribution, PRACTICE: Practice, STATEMENT: Statement}
+BULK_MODERATE = {
+    CONTRIBUTION: lambda items, **decision: contributions_bulk_moderate(
+        contributions=items, **decision
+    ),
+    PRACTICE: lambda items, **decision: practices_bulk_moderate(practices=items, **decision),
+    STATEMENT: lambda items, **decision: statements_bulk_moderate(statements=items, **decision),
+}
 QUEUE_FIELDS = ("item_type", "id", "title", "submitted_at", "flags", "territory_id")
 
 
@@ -52,6 +63,8 @@ def moderation_queue(*, user: User, scope: QueueScope, item_type: str = "", flag
             if model is Contribution:
                 signalled |= models.Q(has_published_near_copy())
             queryset = queryset.filter(signalled)
+        if model is Statement:  # a statement is its own title
+            queryset = queryset.annotate(title=models.F("text"))
         parts.append(
             queryset.annotate(item_type=models.Value(name, output_field=models.CharField()))
             .values(*QUEUE_FIELDS)
@@ -114,24 +127,11 @@ def queue_bulk_moderate(
             raise PermissionDenied
         found[name] = items
     total = 0
-    if found.get(CONTRIBUTION):
-        contributions_bulk_moderate(
-            contributions=found[CONTRIBUTION],
-            moderator=moderator,
-            decision=decision,
-            reason=reason,
-            message=message,
+    for name, items in found.items():
+        BULK_MODERATE[name](
+            items, moderator=moderator, decision=decision, reason=reason, message=message
         )
-        total += len(found[CONTRIBUTION])
-    if found.get(PRACTICE):
-        practices_bulk_moderate(
-            practices=found[PRACTICE],
-            moderator=moderator,
-            decision=decision,
-            reason=reason,
-            message=message,
-        )
-        total += len(found[PRACTICE])
+        total += len(items)
     return total
 
 

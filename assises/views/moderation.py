@@ -23,6 +23,7 @@ from ..services.exports import csv_lines
 from ..services.moderation import (
     CONTRIBUTION,
     ITEM_TYPES,
+    STATEMENT,
     QueueScope,
     moderation_log,
     moderation_queue,
@@ -40,6 +41,14 @@ from .common import get_assise, require, workspace_context
 QUEUE_PAGE_SIZE = 500
 MODERATE_URL_NAMES = {CONTRIBUTION: "contributions:moderate", "practice": "practices:moderate"}
 FLAG_LABELS = dict(Flag.choices)
+
+
+def _moderate_url(item: dict) -> str:
+    """Where one item of the queue is decided: its own page, or for a proposed statement its
+    place on the page of statements to moderate."""
+    if item["item_type"] == STATEMENT:
+        return f"{reverse('consensus:moderation')}#statement-{item['id']}"
+    return reverse(MODERATE_URL_NAMES[item["item_type"]], args=[item["id"]])
 
 
 def _scope(request, slug):
@@ -114,12 +123,7 @@ def queue(request, slug=None):
             "near_copies": near_copies.get(item["id"], [])
             if item["item_type"] == CONTRIBUTION
             else [],
-            "moderate_url": reverse(
-                "contributions:moderate"
-                if item["item_type"] == CONTRIBUTION
-                else "practices:moderate",
-                args=[item["id"]],
-            ),
+            "moderate_url": _moderate_url(item),
         }
         for item in page_items
     ]

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egts.models import Policy, Territory, Theme
-from egts.moderation import ModerationError, ModerationStatus, apply_decision, detect_personal_data
+from egts.moderation import (
+    Decision,
+    ModerationError,
+    ModerationStatus,
+    RejectReason,
+    apply_bulk_decision,
+    apply_decision,
+    detect_personal_data,
+)
 
 from ..models import LINKED_SOURCES, Statement, StatementSource
 
@@ -92,11 +103,38 @@ def statement_submit(
     return statement
 
 
+def _notify_author(statement: Statement) -> None:
+    """Tell the participant who proposed the statement that it was published or not."""
+    author = statement.author
+    if author is None or not author.email:
+        return
+    if statement.status == ModerationStatus.PUBLISHED:
+        template, subject = "published", _("Votre énoncé est publié")
+    elif statement.status == ModerationStatus.REJECTED:
+        template, subject = "rejected", _("Votre énoncé n'a pas été publié")
+    else:
+        return
+    context = {
+        "statement": statement,
+        "reason": RejectReason(statement.moderation_reason).label
+        if statement.moderation_reason
+        else "",
+        "message": statement.moderation_message,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    send_mail(
+        subject=f"[EGTS] {subject}",
+        message=render_to_string(f"emails/consensus/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[author.email],
+    )
+
+
 @transaction.atomic
 def statement_moderate(
     *, statement: Statement, moderator, decision: str, reason: str = "", message: str = ""
 ) -> Statement:
-    """Publish or reject one statement and log the decision, as for contributions."""
+    """Publish or reject one statement, log the decision and e-mail its author."""
     if not moderator.has_perm("consensus.moderate_statement", statement):
         raise PermissionDenied
     apply_decision(
@@ -107,4 +145,39 @@ def statement_moderate(
         message=message,
         allow_request_changes=False,
     )
+    transaction.on_commit(lambda: _notify_author(statement))
     return statement
+
+
+@transaction.atomic
+def statements_bulk_moderate(
+    *, statements, moderator, decision: str, reason: str = "", message: str = ""
+) -> list[Statement]:
+    """One decision for a selection of the queue; refused as a whole if one is not allowed."""
+    statements = list(statements)
+    for statement in statements:
+        if not moderator.has_perm("consensus.moderate_statement", statement):
+            raise PermissionDenied
+    if decision == Decision.REQUEST_CHANGES:
+        raise ModerationError(
+            {"decision": [_("Cette décision n'est possible que pour une pratique.")]},
+            code="invalid",
+        )
+    apply_bulk_decision(
+        items=statements, decided_by=moderator, decision=decision, reason=reason, message=message
+    )
+    authors = {
+        user.pk: user
+        for user in type(moderator)
+        .objects.filter(pk__in={s.author_id for s in statements if s.author_id})
+        .only("pk", "email")
+    }
+    for statement in statements:
+        statement.author = authors.get(statement.author_id)
+
+    def notify_all():
+        for statement in statements:
+            _notify_author(statement)
+
+    transaction.on_commit(notify_all)
+    return statements
