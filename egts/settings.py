@@ -162,7 +162,7 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 # through another process shows after at most this delay (egts/cache.py).
 PUBLIC_PAGE_LOCAL_SECONDS = env.float("PUBLIC_PAGE_LOCAL_SECONDS", default=1.0)
 # A published practice's page is cached on its own, dropped as soon as that practice
-# changes and rendered again at once (practices/services.py), so it may stay for long.
+# changes and rendered again at once (practices/services/), so it may stay for long.
 PRACTICE_PAGE_CACHE_SECONDS = env.int("PRACTICE_PAGE_CACHE_SECONDS", default=24 * 3600)
 # Themes, policies and departments are read from memory by submissions (egts/reference.py);
 # each process reads them again from the database after this many seconds.
