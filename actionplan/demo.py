@@ -87,6 +87,13 @@ def _proposals(*, log) -> dict[str, Proposal]:
 def seed(*, log) -> None:
     national = User.objects.filter(email="national@egts.example").first()
     proposals = _proposals(log=log)
+    axes = _axes(log=log)
+    _seed_common_training_measure(axis=axes[2], proposals=proposals, national=national, log=log)
+    _seed_participation_measure(axis=axes[3], proposals=proposals, national=national, log=log)
+    _seed_local_action(proposals=proposals, log=log)
+
+
+def _axes(*, log) -> dict[int, Axis]:
     axes = {}
     for order, title, description in AXES:
         axis, created = Axis.objects.get_or_create(
@@ -95,11 +102,14 @@ def seed(*, log) -> None:
         axes[order] = axis
         if created:
             log(f"Axe du plan d'action créé : {title}")
+    return axes
 
+
+def _seed_common_training_measure(*, axis, proposals, national, log) -> None:
     measure, created = Measure.objects.get_or_create(
         title="Créer un socle commun aux formations du travail social",
         defaults={
-            "axis": axes[2],
+            "axis": axis,
             "description": (
                 "Fusion de deux propositions convergentes de Grand Sud et de "
                 "Rhône-Alpes-Auvergne : un tronc commun aux diplômes et des stages croisés."
@@ -134,10 +144,12 @@ def seed(*, log) -> None:
         update.values.create(indicator=indicator, value=Decimal("5"))
         log(f"Mesure créée : {measure.title}")
 
+
+def _seed_participation_measure(*, axis, proposals, national, log) -> None:
     participation, created = Measure.objects.get_or_create(
         title="Ouvrir les instances de pilotage aux personnes accompagnées",
         defaults={
-            "axis": axes[3],
+            "axis": axis,
             "description": "Une place réservée aux personnes accompagnées dans chaque instance.",
             "owner": "Conseil supérieur du travail social (CSTS)",
             "deadline": datetime.date(2015, 12, 31),
@@ -149,6 +161,8 @@ def seed(*, log) -> None:
         participation.proposals.set([proposals[PROPOSALS[2][1]]])
         log(f"Mesure créée : {participation.title}")
 
+
+def _seed_local_action(*, proposals, log) -> None:
     grand_sud = Territory.objects.get(slug="grand-sud")
     action, created = LocalAction.objects.get_or_create(
         territory=grand_sud,

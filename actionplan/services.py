@@ -164,6 +164,21 @@ def measure_update(
 # --- Follow-up ----------------------------------------------------------------------------
 
 
+def _record_indicator_values(*, update: ProgressUpdate, values: Mapping[int, Decimal]) -> None:
+    for indicator_id, value in values.items():
+        if value is None:
+            continue
+        IndicatorValue.objects.create(update=update, indicator_id=indicator_id, value=value)
+        # Only the latest dated reading is the indicator's current value.
+        latest = (
+            IndicatorValue.objects.filter(indicator_id=indicator_id)
+            .order_by("-update__date", "-update_id")
+            .values_list("value", flat=True)
+            .first()
+        )
+        Indicator.objects.filter(pk=indicator_id).update(current_value=latest)
+
+
 def _record_progress(
     *,
     target: Tracked,
@@ -203,18 +218,7 @@ def _record_progress(
         progress=progress,
         author=author,
     )
-    for indicator_id, value in values.items():
-        if value is None:
-            continue
-        IndicatorValue.objects.create(update=update, indicator_id=indicator_id, value=value)
-        # Only the latest dated reading is the indicator's current value.
-        latest = (
-            IndicatorValue.objects.filter(indicator_id=indicator_id)
-            .order_by("-update__date", "-update_id")
-            .values_list("value", flat=True)
-            .first()
-        )
-        Indicator.objects.filter(pk=indicator_id).update(current_value=latest)
+    _record_indicator_values(update=update, values=values)
     target.progress = progress
     target.status = status
     target.abandon_reason = abandon_reason if status == Status.ABANDONED else ""

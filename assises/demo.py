@@ -59,7 +59,13 @@ def seed(*, log) -> None:
     grand_sud = Territory.objects.get(slug="grand-sud")
     themes = {t.code: t for t in Theme.objects.all()}
     policies = {p.code: p for p in Policy.objects.all()}
+    hypotheses = _seed_hypotheses(themes=themes, policies=policies, log=log)
+    _seed_reviews(hypotheses)
+    group = _seed_working_group(territory=grand_sud, themes=themes, policies=policies, log=log)
+    _seed_proposals(territory=grand_sud, group=group, themes=themes, policies=policies, log=log)
 
+
+def _seed_hypotheses(*, themes, policies, log) -> list[Hypothesis]:
     hypotheses = []
     for theme, policy, statement in HYPOTHESES:
         hypothesis, created = Hypothesis.objects.get_or_create(
@@ -69,7 +75,10 @@ def seed(*, log) -> None:
         hypotheses.append(hypothesis)
         if created:
             log(f"Hypothèse créée : {statement[:50]}…")
+    return hypotheses
 
+
+def _seed_reviews(hypotheses: list[Hypothesis]) -> None:
     for slug, reviews in REVIEWS.items():
         territory = Territory.objects.get(slug=slug)
         for hypothesis, (verdict, argument, refined) in zip(hypotheses, reviews, strict=False):
@@ -83,8 +92,10 @@ def seed(*, log) -> None:
                 },
             )
 
+
+def _seed_working_group(*, territory, themes, policies, log) -> WorkingGroup:
     group, created = WorkingGroup.objects.get_or_create(
-        territory=grand_sud,
+        territory=territory,
         name="Formation et qualification des travailleurs sociaux",
         defaults={"theme": themes["T2"], "policy": policies["P2"], "scale": Scale.REGIONAL},
     )
@@ -112,7 +123,10 @@ def seed(*, log) -> None:
             )
         )
         log("Réunion de groupe de travail créée.")
+    return group
 
+
+def _seed_proposals(*, territory, group, themes, policies, log) -> None:
     proposals = [
         (
             "Créer des modules communs aux formations sociales",
@@ -123,7 +137,7 @@ def seed(*, log) -> None:
     ]
     for title, status, rank in proposals:
         _proposal, created = Proposal.objects.get_or_create(
-            territory=grand_sud,
+            territory=territory,
             title=title,
             defaults={
                 "working_group": group,

@@ -241,6 +241,20 @@ def _version_and_entry(
     return version, entry
 
 
+def _cached_response(request, cached) -> HttpResponse:
+    """The page as it was stored, served again."""
+    _version, content, headers, *nonce = cached
+    if nonce and nonce[0]:
+        # The cached HTML carries the nonce of the response that was cached: the
+        # CSP header (csp.middleware) must name that one, not a fresh one.
+        request._csp_nonce = nonce[0]
+    response = HttpResponse(zlib.decompress(content))
+    for name, value in headers.items():
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return response
+
+
 def public_page(
     timeout: int | None = None,
     *,
@@ -275,16 +289,7 @@ def public_page(
                 if cached is not None:
                     _remember(key, cached, generation)
             if cached is not None:
-                _version, content, headers, *nonce = cached
-                if nonce and nonce[0]:
-                    # The cached HTML carries the nonce of the response that was cached: the
-                    # CSP header (csp.middleware) must name that one, not a fresh one.
-                    request._csp_nonce = nonce[0]
-                response = HttpResponse(zlib.decompress(content))
-                for name, value in headers.items():
-                    response[name] = value
-                response["X-Cache"] = "hit"
-                return response
+                return _cached_response(request, cached)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()

@@ -8,7 +8,6 @@ Sending mail stays with the app's service, which knows what to tell the author.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -17,9 +16,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+# Re-exported: callers find everything about moderation here.
+from .flagged_text import FRAGMENT_LABELS, flagged_fragments, highlighted_html  # noqa: F401
 
 
 class ModerationStatus(models.TextChoices):
@@ -73,16 +73,6 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
-# What a moderator reads next to each flagged fragment of a text.
-FRAGMENT_LABELS = {
-    "email": _("Adresse électronique"),
-    "phone": _("Numéro de téléphone"),
-    "name": _("Nom de personne possible"),
-    "address": _("Adresse postale possible"),
-    "birth_date": _("Date de naissance possible"),
-}
-
-
 def detect_personal_data(*texts: str, with_names: bool = True) -> list[str]:
     """Flags for the personal data found in free text: e-mail addresses, phone numbers,
     person names, postal addresses and dates of birth (``egts.personal_data``).
@@ -93,37 +83,6 @@ def detect_personal_data(*texts: str, with_names: bool = True) -> list[str]:
 
     found = personal_data("\n".join(t for t in texts if t), with_names=with_names)
     return [flag.value for flag in Flag if flag.value in found]
-
-
-def flagged_fragments(text: str, *, names: Iterable[str] = ()) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of what a moderator should look at before publishing ``text``:
-    the patterns, found again now, and every place where one of ``names`` (person names
-    the recogniser found when the item was screened) occurs. Never runs the recogniser."""
-    from .personal_data import fragments, merge_spans
-
-    spans = fragments(text, with_names=False)
-    for name in {n for n in names if n.strip()}:
-        spans += [(*m.span(), "name") for m in re.finditer(re.escape(name), text)]
-    return merge_spans(spans)
-
-
-def highlighted_html(text: str, spans: list[tuple[int, int, str]]) -> SafeString:
-    """``text`` in paragraphs (as ``linebreaks`` does), each span in a ``<mark>`` that
-    also says in words what it may be (a screen reader does not announce the colour)."""
-    parts = []
-    position = 0
-    for start, end, kind in spans:
-        parts.append(escape(text[position:start]))
-        # A paragraph break inside a mark would cut it in two: a line break is enough.
-        fragment = re.sub(r"\s*\n\s*", "\n", text[start:end])
-        label = escape(FRAGMENT_LABELS.get(kind, kind))
-        parts.append(
-            f'<mark class="egts-flagged" data-kind="{escape(kind)}">{escape(fragment)}'
-            f'<span class="fr-sr-only"> ({label})</span></mark>'
-        )
-        position = end
-    parts.append(escape(text[position:]))
-    return mark_safe(linebreaks("".join(parts), autoescape=False))  # noqa: S308 — escaped above
 
 
 class ModeratedQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
-"""Settings of the EGTS platform: one file, every value from the environment.
+"""Settings of the EGTS platform, every value from the environment; the Celery and REST API
+blocks are read from egts/settings_celery.py and egts/settings_api.py.
 
 With no environment at all the platform runs for development: SQLite, Celery
 tasks executed eagerly in the web process, e-mails printed on the console and
@@ -165,7 +166,7 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 # through another process shows after at most this delay (egts/cache.py).
 PUBLIC_PAGE_LOCAL_SECONDS = env.float("PUBLIC_PAGE_LOCAL_SECONDS", default=1.0)
 # A published practice's page is cached on its own, dropped as soon as that practice
-# changes and rendered again at once (practices/services.py), so it may stay for long.
+# changes and rendered again at once (practices/services/), so it may stay for long.
 PRACTICE_PAGE_CACHE_SECONDS = env.int("PRACTICE_PAGE_CACHE_SECONDS", default=24 * 3600)
 # Themes, policies and departments are read from memory by submissions (egts/reference.py);
 # each process reads them again from the database after this many seconds.
@@ -293,123 +294,16 @@ EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="EGTS <ne-pas-repondre@egts.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Celery: Redis in production; without a broker, tasks run eagerly in-process.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = None
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
-# A task is acknowledged after it ran, so a worker killed mid-task gives it back to the queue:
-# at once when a pool process dies (reject on worker lost), and when the whole worker dies,
-# once the visibility timeout has passed. That timeout is just over the longest task (the
-# hard time limit): shorter, a task still running would be handed to a second worker;
-# longer, a dead worker's task would wait for nothing. Countdowns (mail retries) stay below it.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
-    # Given-back messages are looked for every 10 s instead of every 100 s.
-    "unacked_restore_interval": 10,
-    "unacked_restore_throttle": 1,
-}
-# A synthesis build beats every SYNTHESIS_HEARTBEAT_SECONDS while it runs; beat looks for
-# silent builds every SYNTHESIS_STALE_CHECK_SECONDS and fails those silent for
-# SYNTHESIS_STALE_AFTER_SECONDS, with a "Relancer" action: a killed worker shows within a minute.
-SYNTHESIS_HEARTBEAT_SECONDS = env.float("SYNTHESIS_HEARTBEAT_SECONDS", default=10)
-SYNTHESIS_STALE_AFTER_SECONDS = env.int("SYNTHESIS_STALE_AFTER_SECONDS", default=40)
-SYNTHESIS_STALE_CHECK_SECONDS = env.int("SYNTHESIS_STALE_CHECK_SECONDS", default=20)
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {
-    # Records of recent sendings (double-click protection) outlive their window otherwise.
-    "purge-submission-guards": {
-        "task": "egts.purge_submission_guards",
-        "schedule": 3600.0,
-    },
-    # Login records past LOGIN_RECORD_RETENTION_DAYS (egts/login_records.py).
-    "purge-login-records": {"task": "egts.purge_login_records", "schedule": 24 * 3600.0},
-    # Runs whose workers went silent are marked failed (readable error, resumable).
-    "analysis-fail-stale-runs": {"task": "analysis.fail_stale_runs", "schedule": 300.0},
-    # Pending contributions whose screening (spaCy names, near-copies) never came, because
-    # the broker was down when they were submitted: screened by the sweep.
-    "contributions-screen-unscreened": {
-        "task": "contributions.screen_unscreened",
-        "schedule": 600.0,
-    },
-    # The same for the person names of practices sent to moderation (analysis/tasks.py).
-    "analysis-screen-unscreened-practices": {
-        "task": "analysis.screen_unscreened_practices",
-        "schedule": 600.0,
-    },
-    # Consensus results and opinion groups, national and per territory (consensus/tasks.py).
-    "consensus-refresh-all": {"task": "consensus.refresh_all", "schedule": 900.0},
-}
+# --- Celery: Redis in production; without a broker, tasks run eagerly in-process
+# (egts/settings_celery.py).
+from .settings_celery import *  # noqa: E402, F403
 
-# --- REST API.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "egts.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "egts.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "egts.api_schema.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
-    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    # DRF's, refusing control characters with a 400 naming each field (egts/input.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "egts.input.JSONParser",
-        "egts.input.FormParser",
-        "egts.input.MultiPartParser",
-    ],
-    "EXCEPTION_HANDLER": "egts.api_errors.exception_handler",
-    # Every rate limit of the platform (egts/ratelimit.py), per client address and, for
-    # submissions, per account too.
-    "DEFAULT_THROTTLE_RATES": {
-        # A participant rarely writes more than a few contributions in an hour.
-        "contribution_submit": "10/hour",
-        # Anonymous questionnaire answers: a shared office address may hold several people.
-        "questionnaire_response": "20/hour",
-        # A practice is a long text: a participant proposes a few, never a dozen in an hour.
-        "practice_submit": "10/hour",
-        "token": "10/minute",
-        "similar_lookup": "60/minute",
-        # One person goes through statements quickly; an office address holds several.
-        "statement_vote": "120/minute",
-    },
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "API des États généraux du travail social",
-    "DESCRIPTION": "API publique et de back-office de la plateforme participative des EGTS.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # No call to validator.swagger.io: the CSP allows no image from elsewhere.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    # Choice sets that share a field name ("kind", "status") get explicit names, so
-    # generated clients keep stable type names.
-    "ENUM_NAME_OVERRIDES": {
-        "ContributionKindEnum": "contributions.models.ContributionKind",
-        "QuestionKindEnum": "contributions.models.QuestionKind",
-        "ModerationStatusEnum": "egts.moderation.ModerationStatus",
-        "ProposalStatusEnum": "assises.models.ProposalStatus",
-        "FollowUpStatusEnum": "actionplan.models.Status",
-    },
-}
+CELERY_TIMEZONE = TIME_ZONE
+
+# --- REST API (egts/settings_api.py).
+from .settings_api import SPECTACULAR_SETTINGS, rest_framework_settings  # noqa: E402, F401
+
+REST_FRAMEWORK = rest_framework_settings(debug=DEBUG)
 
 # EGTS_RATE_LIMITS=off lifts the submission limits (load tests, demonstrations).
 EGTS_RATE_LIMITS = env("EGTS_RATE_LIMITS", default="on") != "off"

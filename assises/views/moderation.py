@@ -78,6 +78,28 @@ def _page_context(request, assise, current: str) -> dict:
     }
 
 
+def _queue_rows(page) -> list[dict]:
+    """The page's items as the queue shows them: territory, flags, near-copies, link."""
+    territory_names = dict(Territory.objects.values_list("pk", "name"))
+    page_items = list(page.object_list)
+    near_copies = near_copies_for(
+        item["id"] for item in page_items if item["item_type"] == CONTRIBUTION
+    )
+    return [
+        {
+            **item,
+            "key": f"{item['item_type']}:{item['id']}",
+            "territory": territory_names.get(item["territory_id"], _("National")),
+            "flag_labels": [FLAG_LABELS.get(f, f) for f in item["flags"] or []],
+            "near_copies": near_copies.get(item["id"], [])
+            if item["item_type"] == CONTRIBUTION
+            else [],
+            "moderate_url": _moderate_url(item),
+        }
+        for item in page_items
+    ]
+
+
 @login_required
 def queue(request, slug=None):
     scope, assise = _scope(request, slug)
@@ -109,24 +131,7 @@ def queue(request, slug=None):
     flagged = request.GET.get("signales") == "1"
     items = moderation_queue(user=request.user, scope=scope, item_type=item_type, flagged=flagged)
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    territory_names = dict(Territory.objects.values_list("pk", "name"))
-    page_items = list(page.object_list)
-    near_copies = near_copies_for(
-        item["id"] for item in page_items if item["item_type"] == CONTRIBUTION
-    )
-    rows = [
-        {
-            **item,
-            "key": f"{item['item_type']}:{item['id']}",
-            "territory": territory_names.get(item["territory_id"], _("National")),
-            "flag_labels": [FLAG_LABELS.get(f, f) for f in item["flags"] or []],
-            "near_copies": near_copies.get(item["id"], [])
-            if item["item_type"] == CONTRIBUTION
-            else [],
-            "moderate_url": _moderate_url(item),
-        }
-        for item in page_items
-    ]
+    rows = _queue_rows(page)
     context = _page_context(request, assise, _("File de modération"))
     context.update(
         {

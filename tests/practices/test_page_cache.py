@@ -165,7 +165,7 @@ def test_attachment_changes_show_at_once(client, on_commit, monkeypatch, django_
     practice = PracticeFactory(published=True)
     client.get(_url(practice))
     # Authors cannot edit a published practice today; the page must follow any file change.
-    monkeypatch.setattr(services, "_check_author", lambda **kwargs: None)
+    monkeypatch.setattr(services.attachments, "_check_author", lambda **kwargs: None)
     upload = SimpleUploadedFile("bilan.pdf", PDF_BYTES, content_type="application/pdf")
     with on_commit():
         attachment = services.practice_attach(
