@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, workspace
+from . import views, workspace, writing
 
 app_name = "consensus"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("voter/", views.vote, name="vote"),
     path("voter/categorie/", views.actor_category, name="actor-category"),
     path("voter/<int:pk>/", views.vote_submit, name="vote-submit"),
+    path("enonces/nouveau/", writing.statement_new, name="statement-new"),
 ]
 
 urlpatterns += [

@@ -134,6 +134,9 @@ def proposal_detail(request, pk):
         {
             "proposal": proposal,
             "can_change": request.user.has_perm("assises.change_proposal", proposal),
+            "can_draw_statement": request.user.has_perm(
+                "consensus.publish_statement", proposal.territory
+            ),
             "can_validate": proposal.status == ProposalStatus.DRAFT
             and request.user.has_perm("assises.validate_proposal", proposal),
         }

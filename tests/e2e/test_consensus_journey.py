@@ -102,3 +102,31 @@ def test_a_copil_enters_a_paper_tally_and_moderates_a_statement(page, login, ass
     expect(page.get_by_text("Décision enregistrée.")).to_be_visible()
     pending.refresh_from_db()
     assert pending.status == ModerationStatus.PUBLISHED
+
+
+def test_a_copil_draws_a_statement_from_a_proposal_in_the_browser(page, login, assert_accessible):
+    from consensus.models import Statement
+    from tests.factories.assises import ProposalFactory
+    from tests.factories.egts import PASSWORD, copil_member
+
+    proposal = ProposalFactory(title="Ouvrir les formations aux personnes accompagnées")
+    copil = copil_member("grand-sud", role="copil_lead")
+    login(copil.email, PASSWORD)
+
+    page.goto(f"/espace/propositions/{proposal.pk}/")
+    page.get_by_role("link", name="Soumettre au vote comme énoncé").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Proposer un énoncé au vote")
+    expect(page.get_by_label("Énoncé")).to_have_value(proposal.title)
+    assert_accessible(page)
+    # Too short: the message on the field, and what was typed is kept.
+    page.get_by_label("Énoncé").fill("Trop bref")
+    page.get_by_role("button", name="Envoyer l'énoncé").click()
+    expect(page.get_by_text("L'énoncé doit compter au moins 10 caractères.")).to_be_visible()
+    expect(page.get_by_label("Énoncé")).to_have_value("Trop bref")
+    assert_accessible(page)
+    page.get_by_label("Énoncé").fill("Les formations doivent s'ouvrir aux personnes accompagnées.")
+    page.get_by_role("button", name="Envoyer l'énoncé").click()
+    expect(page.get_by_text("L'énoncé est publié : chacun peut voter.")).to_be_visible()
+    statement = Statement.objects.get()
+    assert (statement.source_type, statement.source_id) == ("proposal", proposal.pk)
+    assert statement.territory.slug == "grand-sud"
