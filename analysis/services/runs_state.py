@@ -15,7 +15,9 @@ from kombu.exceptions import OperationalError
 
 from ..models import AnalysisRun, DocumentKind, RunStatus
 
-logger = logging.getLogger(__name__)
+# Under the name these lines were always logged with (the code was in runs.py), so that
+# log searches and alerts keep finding them.
+logger = logging.getLogger("analysis.services.runs")
 
 # A task is tried at most this many times (a killed worker's task is redelivered).
 MAX_ATTEMPTS = 3
