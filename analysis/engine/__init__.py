@@ -3,8 +3,9 @@
 The app (``analysis``) stores what this returns; the engine only reads texts.
 
 - ``text``: French tokens, folded lemmas (simplemma), stop words, verbatim sentences.
-- ``topics``: TF-IDF on lemmas and phrases, NMF, number of topics by coherence, labels
-  from surface forms, quotes.
+- ``topics``: the topic model: TF-IDF on lemmas, fitting, assigning, quotes, storage.
+- ``clustering``: NMF, refined clusters, number of topics by stability (for ``topics``).
+- ``labels``: topic labels and keywords from surface forms (for ``topics``).
 - ``dedup``: MinHash signatures (datasketch) and LSH bands for campaigns.
 - ``personal``: personal data (patterns + spaCy ``fr_core_news_sm`` person names).
 - ``matching``: topics matched across runs (Hungarian algorithm).

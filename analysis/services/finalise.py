@@ -32,7 +32,7 @@ from ..models import (
 )
 from .campaigns import find_campaigns, record_campaigns
 from .heartbeat import beating
-from .runs import MAX_ATTEMPTS, _model_of, _set_progress, analysis_fail, engine
+from .runs_state import MAX_ATTEMPTS, _model_of, _set_progress, analysis_fail, engine
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +207,58 @@ def _still_quotable(topic: Topic, contribution_id: int, text: str) -> bool:
     ).exists() and not engine().personal_data(text)
 
 
+def _kept_quotes(topic: Topic) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The (contribution id, text) of the quotes people pinned, and of those they removed,
+    on the previous run's matching topic and the topics merged into it."""
+    pinned, removed = [], []
+    if topic.matched_from_id:
+        sources = [
+            topic.matched_from_id,
+            *topic.matched_from.merged_topics.values_list("pk", flat=True),
+        ]
+        for old in Quote.objects.filter(topic_id__in=sources).filter(
+            Q(pinned=True) | Q(removed=True)
+        ):
+            (removed if old.removed else pinned).append((old.contribution_id, old.text))
+    return pinned, removed
+
+
+def _carried_quotes(topic: Topic) -> tuple[list[Quote], set[tuple[int, str]], int]:
+    """The kept pinned quotes still quotable, first, then the removed ones (kept so that
+    they are never proposed again); with what they took and the next position."""
+    pinned, removed = _kept_quotes(topic)
+    quotes = []
+    position = 0
+    taken = set()
+    for contribution_id, text in pinned:
+        if (contribution_id, text) in taken or not _still_quotable(topic, contribution_id, text):
+            continue
+        taken.add((contribution_id, text))
+        quotes.append(
+            Quote(
+                topic=topic,
+                contribution_id=contribution_id,
+                text=text,
+                position=position,
+                pinned=True,
+            )
+        )
+        position += 1
+    for contribution_id, text in removed:
+        if (contribution_id, text) not in taken:
+            taken.add((contribution_id, text))
+            quotes.append(
+                Quote(
+                    topic=topic,
+                    contribution_id=contribution_id,
+                    text=text,
+                    position=999,
+                    removed=True,
+                )
+            )
+    return quotes, taken, position
+
+
 def pick_quotes(run: AnalysisRun) -> None:
     """Up to ``quotes_per_topic`` sentences per topic, verbatim, never with personal data:
     the previous run's pinned quotes first (while still published and in the topic),
@@ -218,46 +270,8 @@ def pick_quotes(run: AnalysisRun) -> None:
     limit = int(run.parameters.get("quote_candidates", 300))
     quotes = []
     for topic in run.topics.listed().select_related("matched_from"):
-        pinned, removed = [], []
-        if topic.matched_from_id:
-            sources = [
-                topic.matched_from_id,
-                *topic.matched_from.merged_topics.values_list("pk", flat=True),
-            ]
-            for old in Quote.objects.filter(topic_id__in=sources).filter(
-                Q(pinned=True) | Q(removed=True)
-            ):
-                (removed if old.removed else pinned).append((old.contribution_id, old.text))
-        position = 0
-        taken = set()
-        for contribution_id, text in pinned:
-            if (contribution_id, text) in taken or not _still_quotable(
-                topic, contribution_id, text
-            ):
-                continue
-            taken.add((contribution_id, text))
-            quotes.append(
-                Quote(
-                    topic=topic,
-                    contribution_id=contribution_id,
-                    text=text,
-                    position=position,
-                    pinned=True,
-                )
-            )
-            position += 1
-        for contribution_id, text in removed:
-            if (contribution_id, text) not in taken:
-                taken.add((contribution_id, text))
-                quotes.append(
-                    Quote(
-                        topic=topic,
-                        contribution_id=contribution_id,
-                        text=text,
-                        position=999,
-                        removed=True,
-                    )
-                )
+        carried, taken, position = _carried_quotes(topic)
+        quotes.extend(carried)
         wanted = per_topic - position
         items = _candidates(topic, limit)
         if wanted > 0 and items:

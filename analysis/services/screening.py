@@ -34,8 +34,7 @@ from egts.moderation import (
 from egts.personal_data import names
 
 from ..conf import run_parameters
-from ..models import ModerationCheck, NearCopy, RunStatus, TopicMembership
-from ..screening_models import PracticeCheck
+from ..models import ModerationCheck, NearCopy, PracticeCheck, RunStatus, TopicMembership
 from .signatures import published_near_copies
 
 # The queue and the moderation page show this many published near-copies at most.
