@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egts.decision_notices import notify_author, notify_authors_after_commit
 from egts.models import Policy, Territory, Theme
 from egts.moderation import (
     Decision,
     ModerationError,
     ModerationStatus,
-    RejectReason,
     apply_bulk_decision,
     apply_decision,
     detect_personal_data,
@@ -105,28 +102,12 @@ def statement_submit(
 
 def _notify_author(statement: Statement) -> None:
     """Tell the participant who proposed the statement that it was published or not."""
-    author = statement.author
-    if author is None or not author.email:
-        return
-    if statement.status == ModerationStatus.PUBLISHED:
-        template, subject = "published", _("Votre énoncé est publié")
-    elif statement.status == ModerationStatus.REJECTED:
-        template, subject = "rejected", _("Votre énoncé n'a pas été publié")
-    else:
-        return
-    context = {
-        "statement": statement,
-        "reason": RejectReason(statement.moderation_reason).label
-        if statement.moderation_reason
-        else "",
-        "message": statement.moderation_message,
-        "site_url": settings.SITE_URL.rstrip("/"),
-    }
-    send_mail(
-        subject=f"[EGTS] {subject}",
-        message=render_to_string(f"emails/consensus/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[author.email],
+    notify_author(
+        statement,
+        subjects={
+            ModerationStatus.PUBLISHED: _("Votre énoncé est publié"),
+            ModerationStatus.REJECTED: _("Votre énoncé n'a pas été publié"),
+        },
     )
 
 
@@ -166,18 +147,5 @@ def statements_bulk_moderate(
     apply_bulk_decision(
         items=statements, decided_by=moderator, decision=decision, reason=reason, message=message
     )
-    authors = {
-        user.pk: user
-        for user in type(moderator)
-        .objects.filter(pk__in={s.author_id for s in statements if s.author_id})
-        .only("pk", "email")
-    }
-    for statement in statements:
-        statement.author = authors.get(statement.author_id)
-
-    def notify_all():
-        for statement in statements:
-            _notify_author(statement)
-
-    transaction.on_commit(notify_all)
+    notify_authors_after_commit(statements, moderator=moderator, notify=_notify_author)
     return statements

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from egts.decision_notices import notify_author, notify_authors_after_commit
 from egts.moderation import (
     Decision,
     ModerationError,
     ModerationStatus,
-    RejectReason,
     apply_bulk_decision,
     apply_decision,
 )
@@ -26,30 +23,12 @@ from .submissions import _send_after_commit, refresh_search_vectors
 
 def _notify_author(contribution: Contribution) -> None:
     """Tell the author that their contribution was published or rejected."""
-    author = contribution.author
-    if author is None or not author.email:
-        return
-    if contribution.status == ModerationStatus.PUBLISHED:
-        template = "emails/contributions/published"
-        subject = _("Votre contribution est publiée")
-    elif contribution.status == ModerationStatus.REJECTED:
-        template = "emails/contributions/rejected"
-        subject = _("Votre contribution n'a pas été publiée")
-    else:
-        return
-    context = {
-        "contribution": contribution,
-        "reason": RejectReason(contribution.moderation_reason).label
-        if contribution.moderation_reason
-        else "",
-        "message": contribution.moderation_message,
-        "site_url": settings.SITE_URL.rstrip("/"),
-    }
-    send_mail(
-        subject=f"[EGTS] {subject}",
-        message=render_to_string(f"{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[author.email],
+    notify_author(
+        contribution,
+        subjects={
+            ModerationStatus.PUBLISHED: _("Votre contribution est publiée"),
+            ModerationStatus.REJECTED: _("Votre contribution n'a pas été publiée"),
+        },
     )
 
 
@@ -136,18 +115,5 @@ def contributions_bulk_moderate(
         Contribution.objects.bulk_update(missing, ["published_body"], batch_size=500)
         _send_after_commit("refresh_signatures", [c.pk for c in contributions])
     refresh_search_vectors(c.pk for c in contributions)
-    authors = {
-        u.pk: u
-        for u in type(moderator)
-        .objects.filter(pk__in={c.author_id for c in contributions if c.author_id})
-        .only("pk", "email")
-    }
-    for contribution in contributions:
-        contribution.author = authors.get(contribution.author_id)
-
-    def notify_all():
-        for contribution in contributions:
-            _notify_author(contribution)
-
-    transaction.on_commit(notify_all)
+    notify_authors_after_commit(contributions, moderator=moderator, notify=_notify_author)
     return contributions

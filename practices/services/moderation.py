@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from egts.decision_notices import notify_author, notify_authors_after_commit
 from egts.moderation import (
     Decision,
     ModerationError,
     ModerationStatus,
-    RejectReason,
     apply_bulk_decision,
     apply_decision,
 )
@@ -137,37 +134,21 @@ def practice_curate(
 
 def _notify_author(practice: Practice) -> None:
     """Tell the author what happened to their practice."""
-    author = practice.author
-    if author is None or not author.email:
-        return
-    templates = {
-        ModerationStatus.PUBLISHED: ("published", _("Votre pratique est publiée")),
-        ModerationStatus.REJECTED: ("rejected", _("Votre pratique n'a pas été publiée")),
-        ModerationStatus.CHANGES_REQUESTED: (
-            "changes_requested",
-            _("Des modifications sont demandées sur votre pratique"),
-        ),
-    }
-    if practice.status not in templates:
-        return
-    template, subject = templates[practice.status]
     from django.urls import reverse
 
-    context = {
-        "practice": practice,
-        "reason": RejectReason(practice.moderation_reason).label
-        if practice.moderation_reason
-        else "",
-        "message": practice.moderation_message,
-        "site_url": settings.SITE_URL.rstrip("/"),
-        "practice_url": practice.get_absolute_url(),
-        "edit_url": reverse("practices:edit-step", kwargs={"pk": practice.pk, "step": 1}),
-    }
-    send_mail(
-        subject=f"[EGTS] {subject}",
-        message=render_to_string(f"emails/practices/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[author.email],
+    notify_author(
+        practice,
+        subjects={
+            ModerationStatus.PUBLISHED: _("Votre pratique est publiée"),
+            ModerationStatus.REJECTED: _("Votre pratique n'a pas été publiée"),
+            ModerationStatus.CHANGES_REQUESTED: _(
+                "Des modifications sont demandées sur votre pratique"
+            ),
+        },
+        context={
+            "practice_url": practice.get_absolute_url(),
+            "edit_url": reverse("practices:edit-step", kwargs={"pk": practice.pk, "step": 1}),
+        },
     )
 
 
@@ -256,20 +237,7 @@ def practices_bulk_moderate(
     Practice.objects.filter(pk__in=[p.pk for p in practices]).update(updated_at=timezone.now())
     refresh_search_vectors(p.pk for p in practices)
     practice_pages_changed(practices)
-    authors = {
-        u.pk: u
-        for u in type(moderator)
-        .objects.filter(pk__in={p.author_id for p in practices if p.author_id})
-        .only("pk", "email")
-    }
-    for practice in practices:
-        practice.author = authors.get(practice.author_id)
-
-    def notify_all():
-        for practice in practices:
-            _notify_author(practice)
-
-    transaction.on_commit(notify_all)
+    notify_authors_after_commit(practices, moderator=moderator, notify=_notify_author)
     return practices
 
 
