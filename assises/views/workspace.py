@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from consensus.models import Statement
 from egts.models import Membership
 from egts.rules import copil_territory_ids
 
@@ -137,6 +138,7 @@ def _consensus_links(user, assise: Assise) -> dict | None:
     return {
         "paper_votes": reverse("consensus:paper-votes", args=[territory.slug]),
         "moderation": reverse("consensus:moderation"),
+        "pending": Statement.objects.pending().filter(territory=territory).count(),
     }
 
 

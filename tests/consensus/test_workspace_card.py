@@ -46,3 +46,15 @@ def test_the_card_s_links_open_for_the_territory_s_copil(client, roles, role):
     client.force_login(roles[role])
     assert client.get(PAPER_VOTES).status_code == 200
     assert client.get(MODERATION).status_code == 200
+
+
+def test_the_card_counts_the_territory_s_statements_waiting_for_a_decision(client, roles):
+    from egts.models import Territory
+    from tests.factories.consensus import StatementFactory
+
+    StatementFactory.create_batch(2)
+    StatementFactory(published=True)
+    StatementFactory(territory=Territory.objects.get(slug="sud-ouest"))
+    client.force_login(roles["member"])
+    page = client.get(reverse("assises:dashboard", args=["grand-sud"])).content.decode()
+    assert "2 énoncés proposés attendent votre décision." in page
