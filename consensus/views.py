@@ -146,12 +146,33 @@ def results(request):
         # Escaped by the template, unlike a filter's literal argument.
         shown["cells"] = ["< 5" if n is None else n for n in counts]
         shown["shares"] = [_agree_percent(row.by_actor_category.get(code)) for code in labels]
+        shown["agree_share"] = _agree_percent([row.agree, row.disagree, row.passed])
         rows.append({"statement": row.statement, **shown})
     return render(
         request,
         "consensus/results.html",
         _results_context(filterset, computation, rows, theme, labels),
     )
+
+
+def _agree_chart(rows) -> dict:
+    """The agree share of each statement among its non-pass votes, as the bar chart of
+    templates/partials/bar_chart.html; a statement of fewer than 5 votes is left out (the
+    table says "< 5" for it), as in the table by actor category."""
+    bars = [
+        {
+            "label": row["statement"].text,
+            "display": _("%(share)s %% d'accord") % {"share": row["agree_share"]},
+            "width": f"{row['agree_share']}%",
+        }
+        for row in rows
+        if row["agree_share"] is not None
+    ]
+    return {
+        "title": _("Part des votes « d'accord » parmi les votes exprimés, par énoncé"),
+        "description": "; ".join(f"{bar['label']} : {bar['display']}" for bar in bars),
+        "bars": bars,
+    }
 
 
 def _results_context(filterset, computation, rows, theme, labels) -> dict:
@@ -180,6 +201,7 @@ def _results_context(filterset, computation, rows, theme, labels) -> dict:
         "groups": groups,
         "computation": computation,
         "rows": rows,
+        "chart": _agree_chart(rows),
         "consensus_rows": [row for row in rows if row["consensus"]],
         "divisive_rows": [row for row in rows if row["divisive"]],
         "categories": ActorCategory.choices,

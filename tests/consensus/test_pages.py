@@ -114,6 +114,13 @@ def test_results_page_lists_consensus_and_divisive_statements_with_suppressed_co
     html = response.content.decode()
     assert "Personnes concernées / usagers et Professionnels de terrain" in html
     assert "&lt; 5" in html  # no pass vote at all: 0 is under 5, so hidden
+    # The chart of agree shares (5 of 11 expressed votes for the divisive one), in words too.
+    chart = response.context["chart"]
+    assert sorted((bar["label"], bar["display"], bar["width"]) for bar in chart["bars"]) == [
+        ("Tout le monde est d'accord là-dessus.", "100 % d'accord", "100%"),
+        ("Voilà qui divise les acteurs.", "45 % d'accord", "45%"),
+    ]
+    assert 'role="img"' in html and "Voilà qui divise les acteurs. : 45 % d&#x27;accord" in html
 
 
 def test_results_page_shows_an_unknown_filter_in_error_and_ignores_it(client):
