@@ -16,6 +16,9 @@ from locust import FastHttpUser, between, constant_throughput, events, task
 SLUG = os.environ.get("LOAD_QUESTIONNAIRE", "recueil-des-attentes")
 TOKENS = json.loads(os.environ.get("LOAD_TOKENS", "[]"))
 PRACTICE_IDS = json.loads(os.environ.get("LOAD_PRACTICE_IDS", "[]"))
+STATEMENT_IDS = json.loads(os.environ.get("LOAD_STATEMENT_IDS", "[]"))
+VOTES = ["agree", "disagree", "pass"]
+CATEGORIES = ["professionnels", "usagers", "elus", "benevoles", "employeurs", "formation"]
 QUESTIONS = json.loads(os.environ.get("LOAD_QUESTIONS", "[]"))
 SEARCHES = ["logement", "formation", "usagers", "coordination", "enfance", "handicap"]
 # The national phase (tests/load/national.py): moderators' tokens, ids to publish and to read.
@@ -128,6 +131,24 @@ class ContributionSubmitUser(_Base):
             },
             headers={"Authorization": f"Token {self.token}"},
             name="contribution (signed in)",
+        )
+
+
+class VoteUser(_Base):
+    """Signed-in voters on the published statements: a first vote is created, a later
+    one on the same statement replaces it (both are writes)."""
+
+    def on_start(self):
+        self.token = random.choice(TOKENS)
+        self.category = random.choice(CATEGORIES)
+
+    @task
+    def vote(self):
+        self.client.post(
+            f"/api/v1/statements/{random.choice(STATEMENT_IDS)}/votes/",
+            json={"vote": random.choice(VOTES), "actor_category": self.category},
+            headers={"Authorization": f"Token {self.token}"},
+            name="vote (signed in)",
         )
 
 

@@ -120,6 +120,28 @@ def _questionnaire() -> tuple[str, list[dict]]:
     return questionnaire.slug, questions
 
 
+def _statements(count: int = 300) -> list[int]:
+    """Published statements to vote on, one theme after another."""
+    from django.utils import timezone
+
+    from consensus.models import Statement
+    from egts.models import Theme
+
+    themes = list(Theme.objects.all())
+    now = timezone.now()
+    Statement.objects.bulk_create(
+        Statement(
+            text=f"Énoncé numéro {n} soumis au vote pendant le test de charge.",
+            theme=themes[n % len(themes)],
+            status="published",
+            submitted_at=now,
+            published_at=now,
+        )
+        for n in range(count)
+    )
+    return list(Statement.objects.published().values_list("pk", flat=True))
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egts.settings")
     django.setup()
@@ -139,6 +161,7 @@ def main(argv: list[str]) -> int:
         cursor.execute("VACUUM ANALYZE contributions_contribution")
     tokens = _participants(users)
     slug, questions = _questionnaire()
+    statement_ids = _statements()
     practice_ids = list(
         Practice.objects.published().order_by("-published_at").values_list("pk", flat=True)[:500]
     )
@@ -156,6 +179,7 @@ def main(argv: list[str]) -> int:
             {
                 "tokens": tokens,
                 "practice_ids": practice_ids,
+                "statement_ids": statement_ids,
                 "questionnaire": slug,
                 "questions": questions,
             }

@@ -64,6 +64,7 @@ OUT = Path(os.environ.get("LOADTEST_OUT", "/tmp/egts-loadtest"))
 SCENARIOS = [
     ("QuestionnaireUser", "questionnaire (anonymous)", "write"),
     ("ContributionSubmitUser", "contribution (signed in)", "write"),
+    ("VoteUser", "vote (signed in)", "write"),
     ("HomeUser", "home", "read"),
     ("DemarcheUser", "démarche", "read"),
     ("ContributionSearchUser", "contributions search", "read"),
@@ -248,6 +249,7 @@ def main() -> int:
         **os.environ,
         "LOAD_TOKENS": json.dumps(data["tokens"]),
         "LOAD_PRACTICE_IDS": json.dumps(data["practice_ids"]),
+        "LOAD_STATEMENT_IDS": json.dumps(data["statement_ids"]),
         "LOAD_QUESTIONS": json.dumps(data["questions"]),
         "LOAD_QUESTIONNAIRE": data["questionnaire"],
     }
