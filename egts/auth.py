@@ -1,18 +1,21 @@
 """Helpers for authentication shared by the site and the API."""
 
 import datetime
+import functools
 import math
 
 from allauth.account.adapter import DefaultAccountAdapter
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from egts.db import server_bound_cursor
 from egts.network import client_ip
 
 
@@ -104,16 +107,55 @@ def revoke_tokens(user) -> None:
     Token.objects.filter(user=user).delete()
 
 
+@functools.cache
+def _token_query() -> tuple[str, list[str], list[str]]:
+    """The SELECT of a token and its user, written once from the two models."""
+    user_model = get_user_model()
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    token_fields = Token._meta.concrete_fields
+    user_fields = user_model._meta.concrete_fields
+    token_key, token_user = Token._meta.pk.column, Token._meta.get_field("user").column
+    columns = [f"t.{quote(f.column)}" for f in token_fields]
+    columns += [f"u.{quote(f.column)}" for f in user_fields]
+    # Table and column names come from the models; the key is a parameter.
+    sql = " ".join(
+        (
+            f"SELECT {', '.join(columns)} FROM {quote(Token._meta.db_table)} t",  # noqa: S608
+            f"JOIN {quote(user_model._meta.db_table)} u",
+            f"ON u.{quote(user_model._meta.pk.column)} = t.{quote(token_user)}",
+            f"WHERE t.{quote(token_key)} = %s",
+        )
+    )
+    return sql, [f.attname for f in token_fields], [f.attname for f in user_fields]
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication (one query for the token and its user), with unknown
-    keys refused before the query and tokens older than ``API_TOKEN_LIFETIME_DAYS``
-    refused with a 401 that says how to get a new one."""
+    """DRF's token authentication, with the token and its user read by one plain query.
+
+    DRF builds that query through the ORM on every request (select_related, then
+    compiling it): under load it was a third of the time of a signed-in submission. This
+    sends the same SELECT, written once per process, and builds both objects with
+    from_db(). The answers are DRF's: 401 for an unknown token or an inactive account,
+    and 401 for a token older than ``API_TOKEN_LIFETIME_DAYS``.
+    """
 
     def authenticate_credentials(self, key):
         # No key is that long; PostgreSQL refuses a NUL in a string: both are unknown keys.
         if not isinstance(key, str) or len(key) > Token._meta.pk.max_length or "\x00" in key:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        user, token = super().authenticate_credentials(key)
+        sql, token_names, user_names = _token_query()
+        db = connections[DEFAULT_DB_ALIAS]
+        with server_bound_cursor() if db.vendor == "postgresql" else db.cursor() as cursor:
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+        if row is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        split = len(token_names)
+        token = Token.from_db(DEFAULT_DB_ALIAS, token_names, row[:split])
+        user = get_user_model().from_db(DEFAULT_DB_ALIAS, user_names, row[split:])
+        token.user = user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token_is_expired(token):
             raise exceptions.AuthenticationFailed(
                 _(

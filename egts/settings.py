@@ -141,12 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
-    # Parameters travel apart from the SQL, in binary (psycopg's server-side binding, an
-    # option of Django's backend): psycopg no longer quotes every value into the text, and
-    # a statement a connection has sent DB_PREPARE_THRESHOLD times is prepared, so planned
-    # once per connection; a submission's few statements are always the same. Empty: never
-    # prepared (behind a pooler in transaction mode that does not track them).
-    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    # The hot paths' hand-written statements (egts/db.py) are prepared once a connection
+    # has sent them this often; Django's own queries never are. Empty: never (behind a
+    # pooler in transaction mode that does not track prepared statements). Binding every
+    # query on the server (Django's server_side_binding) was measured and not kept: see
+    # contributions/services/one_statement.py.
     _prepare_threshold = env.str("DB_PREPARE_THRESHOLD", default="5")
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
         int(_prepare_threshold) if _prepare_threshold else None

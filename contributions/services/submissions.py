@@ -16,6 +16,7 @@ from egts.moderation import ModerationStatus, detect_personal_data
 from egts.search import SEARCH_CONFIG
 
 from ..models import Contribution, ContributionSource
+from .one_statement import insert_unless_resent
 
 # The same contribution sent again this soon by its author is the same submission
 # (double click, browser or network retry): it answers the first one, not a copy.
@@ -69,6 +70,15 @@ def contribution_submit(
     if not signed_in:  # offline entries and anonymous API clients are never merged
         with transaction.atomic():
             return _insert(contribution, theme_codes, policy_codes)
+    if connection.vendor == "postgresql":  # one round trip: see one_statement.py
+        fingerprint = _fingerprint(contribution)
+        if insert_unless_resent(contribution, theme_codes, policy_codes, fingerprint=fingerprint):
+            _send_after_commit("screen_contribution", contribution.pk)
+            return contribution
+        earlier = _same_contribution(contribution)
+        if earlier is not None:
+            return earlier
+        # The first one is gone (deleted since): this one counts, through the ORM.
     contribution, _created = resubmission.submit_once(
         sender=resubmission.user_sender(contribution.author),
         fingerprint=_fingerprint(contribution),
@@ -89,6 +99,20 @@ def _send_after_commit(task: str, *args) -> None:
         getattr(tasks, task).delay(*args)
 
     transaction.on_commit(send, robust=True)
+
+
+def _same_contribution(contribution: Contribution) -> Contribution | None:
+    return (
+        Contribution.objects.filter(
+            author=contribution.author,
+            kind=contribution.kind,
+            title=contribution.title,
+            body=contribution.body,
+            department=contribution.department,
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _fingerprint(contribution: Contribution) -> str:

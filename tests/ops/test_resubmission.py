@@ -362,6 +362,22 @@ def test_a_signed_in_response_sent_twice_answers_the_first(questionnaire):
     assert Response.objects.count() == 1
 
 
+def test_the_orm_path_counts_the_same_response_once_too(questionnaire, monkeypatch):
+    from django.db import connection
+
+    from contributions.models import Response
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")  # the path of `make run`
+    api = APIClient()
+
+    first = post_response(api, questionnaire)
+    retried = post_response(api, questionnaire)
+
+    assert (first.status_code, retried.status_code) == (201, 201)
+    assert retried.json()["id"] == first.json()["id"]
+    assert Response.objects.count() == 1
+
+
 def test_a_response_deleted_since_does_not_stop_the_same_answers(questionnaire):
     from contributions.models import Response
 
