@@ -116,15 +116,17 @@ def test_a_copil_draws_a_statement_from_a_proposal_in_the_browser(page, login, a
     page.goto(f"/espace/propositions/{proposal.pk}/")
     page.get_by_role("link", name="Soumettre au vote comme énoncé").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Proposer un énoncé au vote")
-    expect(page.get_by_label("Énoncé")).to_have_value(proposal.title)
+    expect(page.get_by_role("textbox", name="Énoncé")).to_have_value(proposal.title)
     assert_accessible(page)
     # Too short: the message on the field, and what was typed is kept.
-    page.get_by_label("Énoncé").fill("Trop bref")
+    page.get_by_role("textbox", name="Énoncé").fill("Trop bref")
     page.get_by_role("button", name="Envoyer l'énoncé").click()
     expect(page.get_by_text("L'énoncé doit compter au moins 10 caractères.")).to_be_visible()
-    expect(page.get_by_label("Énoncé")).to_have_value("Trop bref")
+    expect(page.get_by_role("textbox", name="Énoncé")).to_have_value("Trop bref")
     assert_accessible(page)
-    page.get_by_label("Énoncé").fill("Les formations doivent s'ouvrir aux personnes accompagnées.")
+    page.get_by_role("textbox", name="Énoncé").fill(
+        "Les formations doivent s'ouvrir aux personnes accompagnées."
+    )
     page.get_by_role("button", name="Envoyer l'énoncé").click()
     expect(page.get_by_text("L'énoncé est publié : chacun peut voter.")).to_be_visible()
     statement = Statement.objects.get()
