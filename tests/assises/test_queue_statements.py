@@ -121,9 +121,7 @@ def test_bulk_reject_tells_the_author_why(
     assert "Un énoncé très proche est déjà soumis au vote." in sent.body
 
 
-def test_a_selection_with_another_territorys_statement_changes_nothing(
-    client, roles, statements
-):
+def test_a_selection_with_another_territorys_statement_changes_nothing(client, roles, statements):
     client.force_login(roles["lead"])
     response = client.post(
         QUEUE,
