@@ -109,10 +109,11 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _reference_rows(request):
-    """A transactional test flushes the database when it ends, the rows the data migration
-    loaded included, and serialized_rollback does not bring them back under pytest-django
-    here: every transactional test starts with them, whichever test ran before it in its
-    process (tests/contributions/test_write_path.py failed after any browser journey)."""
+    """A transactional test flushes the database when it ends, the rows the data migrations
+    loaded included (reference data, the nine assises), and serialized_rollback does not
+    bring them back under pytest-django here: every transactional test starts with them,
+    whichever test ran before it in its process (tests/contributions/test_write_path.py
+    failed after any browser journey, a proposal's page after another journey)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
@@ -121,10 +122,13 @@ def _reference_rows(request):
 
     from django.apps import apps
 
-    from egts.models import Department
+    from assises.models import Assise
+    from egts.models import Department, Territory
 
     if not Department.objects.exists():
         import_module("egts.migrations.0002_reference_data").load(apps, None)
+    if Assise.objects.count() != Territory.objects.count():  # the nine assises, loaded likewise
+        import_module("assises.migrations.0002_assises_for_territories").create_assises(apps, None)
 
 
 @pytest.fixture(autouse=True)
