@@ -21,9 +21,11 @@ from .models import TEXT_MAX_LENGTH
 from .services.statements import SOURCE_MODELS
 
 
-def _drawn_from(source_type: str, source_id: str) -> dict:
+def _drawn_from(user, source_type: str, source_id: str) -> dict:
     """What the form starts with when the statement is drawn from an existing object: its
-    wording (cut to a statement's length), theme, policy and territory."""
+    wording (cut to a statement's length), theme, policy and territory. Only for someone who
+    may publish in that object's territory (the national team for national ones): a draft
+    proposal or another territory's topic is never shown to anyone else."""
     if source_type not in SOURCE_MODELS or not source_id.isascii() or not source_id.isdigit():
         return {}
     found = apps.get_model(SOURCE_MODELS[source_type]).objects.filter(pk=int(source_id)).first()
@@ -31,6 +33,8 @@ def _drawn_from(source_type: str, source_id: str) -> dict:
         return {}
     run = getattr(found, "run", None)  # a topic's theme and territory are its run's scope
     scope = run if run is not None else found
+    if not user.has_perm("consensus.publish_statement", getattr(scope, "territory", None)):
+        return {}
     wording = getattr(found, "statement", None) or getattr(found, "title", None) or found.label
     return {
         "text": wording[:TEXT_MAX_LENGTH],
@@ -46,7 +50,9 @@ def _drawn_from(source_type: str, source_id: str) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement_new(request):
-    initial = _drawn_from(request.GET.get("source", ""), request.GET.get("id", "")[:18])
+    initial = _drawn_from(
+        request.user, request.GET.get("source", ""), request.GET.get("id", "")[:18]
+    )
     form = StatementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

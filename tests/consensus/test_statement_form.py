@@ -85,6 +85,29 @@ def test_a_topic_prefills_its_label_and_its_runs_scope(client, roles):
     assert "Accès aux droits et non-recours</textarea>" in page
 
 
+@pytest.mark.parametrize("role", ["participant", "other_copil", "facilitator"])
+def test_a_source_is_never_shown_to_who_may_not_publish_in_its_territory(client, roles, role):
+    proposal = ProposalFactory(title="Brouillon confidentiel du COPIL")
+    topic = TopicFactory(
+        label="Thème d'une analyse du territoire", run__territory=proposal.territory
+    )
+    client.force_login(roles[role])
+    for source, found in (("proposal", proposal), ("topic", topic)):
+        page = client.get(NEW, {"source": source, "id": found.pk}).content.decode()
+        assert "Brouillon confidentiel du COPIL" not in page
+        assert "Thème d&#x27;une analyse du territoire" not in page
+        assert f'name="source_id" value="{found.pk}"' not in page
+
+
+def test_a_national_hypothesis_prefills_for_the_national_team_only(client, roles):
+    hypothesis = HypothesisFactory(
+        statement="Une hypothèse encore en chantier.", is_published=False
+    )
+    client.force_login(roles["lead"])
+    page = client.get(NEW, {"source": "hypothesis", "id": hypothesis.pk}).content.decode()
+    assert "Une hypothèse encore en chantier." not in page
+
+
 def test_a_participant_cannot_claim_a_source(client, roles):
     proposal = ProposalFactory()
     client.force_login(roles["participant"])
