@@ -14,26 +14,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _reference_data():
-    """Reference data and the nine assises, reloaded if a previous browser test lost them.
-
-    serialized_rollback should restore them, but after some Playwright tests the copy
-    is no longer found on the connection and the flush leaves the tables empty.
-    """
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from assises.models import Assise
-    from egts.models import Territory
-
-    if not Territory.objects.exists():
-        import_module("egts.migrations.0002_reference_data").load(apps, None)
-    if Assise.objects.count() != Territory.objects.count():
-        import_module("assises.migrations.0002_assises_for_territories").create_assises(apps, None)
-
-
 @pytest.fixture
 def sign_in(page, live_server):
     """Puts a session cookie in the browser (the login page is restyled elsewhere)."""
